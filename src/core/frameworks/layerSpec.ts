@@ -1,0 +1,98 @@
+/**
+ * The contract between the Python evaluator and the layer catalogs
+ * (frameworks/pytorch, frameworks/keras). One LayerSpec per layer type: a table
+ * row, not a switch. The evaluator binds the call's arguments to `signature`,
+ * converts them to plain values (`ArgValue`), and asks the row for weights,
+ * output shapes, MACs and what autograd saves.
+ */
+import type { Shape } from '../graph';
+
+/** A callable passed as an argument (`activation=F.gelu`, `activation="relu"` stays a string). */
+export class FnRef {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * An argument value converted to plain data. Python ints and floats become numbers,
+ * tuples and lists become arrays, dicts become objects, callables become FnRef.
+ * `undefined` means "could not be evaluated": rows must cope (a finding follows).
+ */
+export type ArgValue =
+  | number
+  | boolean
+  | string
+  | null
+  | undefined
+  | FnRef
+  | ArgValue[]
+  | { [key: string]: ArgValue };
+
+export type Args = Record<string, ArgValue>;
+
+export interface WeightSpec {
+  /** torch parameter/buffer name ("weight", "bias", "running_mean") or Keras weight name ("kernel"). */
+  name: string;
+  shape: number[];
+  /** torch: 'param' for nn.Parameter, 'buffer' for register_buffer. Keras: always 'param'. */
+  kind: 'param' | 'buffer';
+  /** Keras non-trainable weights (BatchNorm moving stats) set false; default true. */
+  trainable?: boolean;
+}
+
+/** A tensor autograd keeps for backward, by reference so shared tensors count once. */
+export type SavedRef =
+  /** The i-th input tensor of the call. */
+  | { input: number }
+  /** The i-th output tensor of the call (outputs flattened depth-first). */
+  | { output: number }
+  /**
+   * A tensor made inside the op. `act` elements take the compute dtype's size;
+   * `bool` 1 byte (dropout masks), `int64` 8 bytes (pooling indices), `fp32` 4 bytes
+   * (norm statistics kept in fp32 under autocast).
+   */
+  | { elements: number; dtype: 'act' | 'bool' | 'int64' | 'fp32' };
+
+/** A layer output: one tensor, or a tuple of outputs (LSTM returns `output, (h_n, c_n)`). */
+export type OutTree = { shape: Shape } | OutTree[];
+
+export interface LayerCall {
+  output: OutTree;
+  /** Forward MACs of this call, for the whole batch in the input shapes. */
+  macs: number;
+  saves: SavedRef[];
+}
+
+/** Thrown by a row when arguments or input shapes are invalid; the message is shown to people. */
+export class LayerError extends Error {}
+
+export interface LayerSpec {
+  framework: 'pytorch' | 'keras';
+  /** Class name as the framework spells it: "Linear", "Conv2d", "Dense". */
+  type: string;
+  /** Other names for the same row (Keras "Convolution2D" for "Conv2D"). */
+  aliases?: string[];
+  /**
+   * The constructor's parameters in Python syntax, as the framework documents them:
+   * "in_features, out_features, bias=True, device=None, dtype=None".
+   * `*args`/`**kwargs` and keyword-only markers (`*`) are allowed.
+   */
+  signature: string;
+  /**
+   * Weights the layer owns. torch rows know them at construction (`inputs` undefined);
+   * Keras rows and torch Lazy* rows need the input shapes and return undefined without them.
+   */
+  weights(args: Args, inputs?: Shape[]): WeightSpec[] | undefined;
+  /** Output shapes, MACs and saved tensors for one call. `inputs` include the batch dimension. */
+  forward(args: Args, inputs: Shape[]): LayerCall;
+  /** Linear-like rows: [in, out], for sizing LoRA adapters. */
+  linearDims?(args: Args, inputs?: Shape[]): [number, number] | undefined;
+  /** Which inputs are integer indices (Embedding): their saved copies are int64. */
+  intInputs?: number[];
+}
+
+/** Product of dimensions; empty shape is a scalar (1). */
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
