@@ -74,6 +74,7 @@ const builds = existing([
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    define: { PACKAGE_VERSION: JSON.stringify(require('./package.json').version) },
   },
   {
     ...common,

@@ -1,15 +1,143 @@
+/**
+ * `model-profiler`: the engine on the command line. Same core as the extension, so the
+ * JSON it prints is the contract the views and the tests check.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyzeDocument, documentKind } from './core/analyze';
+import { fitSummaryLine } from './core/estimate';
+import { toJson } from './core/export';
+import { devicesFor, findDevice, formatHardwareText } from './core/hardware';
+import type { DeviceSpec, HardwareProfile } from './core/hardware/types';
+import { probeHardware } from './node/hardware/probe';
+import { createSourceHost } from './node/sourceHost';
 import { initParserFromDisk } from './node/wasm';
-import { parsePython } from './core/python/parser';
-import { readFileSync } from 'node:fs';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './cli/args';
+import { renderFile } from './cli/text';
 
-async function main(): Promise<void> {
-  await initParserFromDisk();
-  const file = process.argv[3];
-  if (!file) throw new Error('usage: model-profiler profile FILE');
-  const tree = parsePython(readFileSync(file, 'utf8'));
-  console.log(tree.rootNode.namedChildren.length);
+declare const PACKAGE_VERSION: string | undefined;
+
+/** Files above this size are refused with a message rather than read (the engine has its own budgets too). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function toPosix(p: string): string {
+  return p.replace(/\\/g, '/');
 }
-main().catch((e) => {
-  console.error(String(e));
-  process.exit(2);
-});
+
+async function detect(args: CliArgs, workspace: string): Promise<HardwareProfile | undefined> {
+  if (args.noDetect) return undefined;
+  return probeHardware({ workspacePath: workspace, timeoutMs: 4000, unifiedMemoryShare: 0.75 });
+}
+
+function resolveDevices(args: CliArgs, profile: HardwareProfile | undefined): DeviceSpec[] {
+  const unknown = args.devices.filter((d) => !findDevice(d));
+  if (unknown.length > 0) throw new UsageError(`unknown device ${unknown.map((d) => `"${d}"`).join(', ')}; run "model-profiler hardware" or see the README's device list`);
+  if (args.command === 'fits' && args.devices.length > 0) {
+    return args.devices.map((d) => ({ ...findDevice(d)!, local: false }));
+  }
+  if (!profile) return args.devices.map((d) => ({ ...findDevice(d)!, local: false }));
+  return devicesFor(profile, { targetDevices: args.devices, override: null, unifiedMemoryShare: 0.75 });
+}
+
+function readSource(file: string): string {
+  const size = statSync(file).size;
+  if (size > MAX_FILE_BYTES) throw new UsageError(`${file} is ${Math.round(size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`);
+  const bytes = readFileSync(file);
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  if (text.includes('\u0000')) throw new UsageError(`${file} looks binary (it contains NUL bytes), not Python source`);
+  return text;
+}
+
+async function profileCommand(args: CliArgs): Promise<number> {
+  const file = resolve(args.file!);
+  let text: string;
+  try {
+    text = readSource(file);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`no such file: ${args.file}`);
+    if (e instanceof TypeError) throw new UsageError(`${args.file} is not UTF-8 text`);
+    throw new UsageError(`cannot read ${args.file}: ${(e as Error).message}`);
+  }
+  const workspace = dirname(file);
+  const [profile] = await Promise.all([detect(args, workspace), initParserFromDisk()]);
+  const devices = resolveDevices(args, profile);
+  const report = analyzeDocument({
+    file: toPosix(file),
+    text,
+    kind: documentKind(file),
+    host: createSourceHost({ roots: [toPosix(workspace)], resolveInstalled: true }),
+    options: args.options,
+    devices,
+    freeDiskBytes: profile?.disk?.freeBytes,
+    models: args.models,
+    budgets: { timeMs: 10_000 },
+  });
+  if (args.models.length > 0 && report.models.length === 0) {
+    throw new UsageError(`no model named ${args.models.map((m) => `"${m}"`).join(', ')} in ${args.file}`);
+  }
+
+  if (args.command === 'profile') {
+    process.stdout.write(args.json ? toJson(report) : renderFile(report, args.depth));
+    return 0;
+  }
+  // fits: one line per model; exit 0 only when every model fits some device.
+  if (report.models.length === 0) {
+    process.stdout.write(args.json ? toJson(report) : `No models found in ${args.file}.\n`);
+    return 2;
+  }
+  const allFit = report.models.every((m) => m.fit.some((f) => f.verdict === 'fits'));
+  if (args.json) process.stdout.write(toJson(report));
+  else for (const m of report.models) process.stdout.write(fitSummaryLine(m) + '\n');
+  return allFit ? 0 : 1;
+}
+
+async function hardwareCommand(args: CliArgs): Promise<number> {
+  const profile = await probeHardware({ workspacePath: process.cwd(), timeoutMs: 5000, unifiedMemoryShare: 0.75 });
+  const devices = devicesFor(profile, { targetDevices: args.devices, override: null, unifiedMemoryShare: 0.75 });
+  process.stdout.write(args.json ? JSON.stringify({ hardware: profile, devices }, null, 2) + '\n' : formatHardwareText(profile, devices) + '\n');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`model-profiler: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    switch (args.command) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'version':
+        process.stdout.write(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);
+        return 0;
+      case 'hardware':
+        return await hardwareCommand(args);
+      default:
+        return await profileCommand(args);
+    }
+  } catch (e) {
+    // One line for people; the stack only when asked for.
+    const message = e instanceof UsageError ? e.message : `internal error: ${(e as Error).message ?? String(e)}`;
+    process.stderr.write(`model-profiler: ${message}\n`);
+    if (process.env.MODEL_PROFILER_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`model-profiler: ${String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The whole pipeline for one document: source text -> parse -> model graphs ->
+ * estimates -> reports. Every view (CLI, hover, CodeLens, diagnostics, panel) goes
+ * through here, so they all show the same numbers.
+ */
+import { evaluateModels } from './frameworks/evaluate';
+import { analyzeConfigJson } from './hf';
+import { buildModelReport } from './estimate';
+import { notebookToSource } from './notebook';
+import type { ModelGraph } from './graph';
+import type { DeviceSpec } from './hardware/types';
+import type { EstimateOptions } from './options';
+import type { FileReport } from './report';
+import type { Finding } from './source';
+import type { SourceHost } from './sourceHost';
+
+export type DocumentKind = 'python' | 'notebook' | 'hf-config';
+
+export interface AnalyzeRequest {
+  /** Absolute path (forward slashes) or a URI string for unsaved documents. */
+  file: string;
+  text: string;
+  kind?: DocumentKind;
+  host: SourceHost;
+  options: EstimateOptions;
+  devices: DeviceSpec[];
+  freeDiskBytes?: number;
+  budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
+  /** Only these model names (CLI --model). */
+  models?: string[];
+}
+
+/** What a path's extension says the document is. */
+export function documentKind(file: string): DocumentKind {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.ipynb')) return 'notebook';
+  if (lower.endsWith('.json')) return 'hf-config';
+  return 'python';
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Graphs for a document of any supported kind, with the findings that are not tied to a model. */
+export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; findings: Finding[] } {
+  const kind = req.kind ?? documentKind(req.file);
+  if (kind === 'hf-config') return analyzeConfigJson(req.text, req.file, req.options);
+  if (kind === 'notebook') {
+    const nb = notebookToSource(req.text);
+    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+    return { graphs: result.graphs, findings: [...nb.findings, ...result.findings] };
+  }
+  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+}
+
+export function analyzeDocument(req: AnalyzeRequest): FileReport {
+  const t0 = now();
+  const { graphs, findings } = evaluateDocument(req);
+  const t1 = now();
+  const wanted = req.models && req.models.length > 0 ? new Set(req.models) : undefined;
+  const models = graphs
+    .filter((g) => !wanted || wanted.has(g.name))
+    .map((g) => buildModelReport(g, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes }));
+  const t2 = now();
+  return { file: req.file, models, findings, timings: { parseMs: 0, evaluateMs: t1 - t0, estimateMs: t2 - t1 } };
+}
