@@ -20,7 +20,7 @@
  *   in `memoryOptionsGB`; the share the GPU may use is applied by devicesFor.
  */
 import type { DeviceKind, DeviceSpec, PeakTflops, Vendor } from './types';
-import { matchCatalog } from './deviceNames';
+import { matchCatalog, toDeviceSpec } from './deviceNames';
 
 /** A catalog row: a DeviceSpec plus the names it is known by. */
 export interface CatalogEntry extends DeviceSpec {
@@ -436,12 +436,6 @@ export const CATALOG_ENTRIES: readonly CatalogEntry[] = [
   }),
 ];
 
-/** The entry as a plain DeviceSpec (names it is known by left out). */
-export function toDeviceSpec(entry: CatalogEntry): DeviceSpec {
-  const { aliases: _aliases, memoryOptionsGB: _options, ...spec } = entry;
-  return { ...spec, peakTflops: { ...spec.peakTflops } };
-}
-
 export const GPU_CATALOG: DeviceSpec[] = CATALOG_ENTRIES.map(toDeviceSpec);
 
 /**
@@ -453,6 +447,11 @@ export const GPU_CATALOG: DeviceSpec[] = CATALOG_ENTRIES.map(toDeviceSpec);
  */
 export function findDevice(nameOrId: string): DeviceSpec | undefined {
   return matchCatalog(CATALOG_ENTRIES, nameOrId);
+}
+
+/** The catalog row a detected GPU matched (by its recorded id, else by its model name). */
+export function catalogRowFor(gpu: { catalogId?: string; model: string }): DeviceSpec | undefined {
+  return gpu.catalogId ? findDevice(gpu.catalogId) : findDevice(gpu.model);
 }
 
 /** Display names of every row, in catalog order (for pickers and `--device` help). */

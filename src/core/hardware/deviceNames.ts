@@ -98,11 +98,16 @@ function candidates(entries: readonly CatalogEntry[], tokens: readonly string[])
   return out.sort((a, b) => b.score - a.score);
 }
 
-function specOf(entry: CatalogEntry, memoryGB?: number, note?: string): DeviceSpec {
+/** A catalog entry as a plain DeviceSpec: a copy, without the names it is known by. */
+export function toDeviceSpec(entry: CatalogEntry): DeviceSpec {
   const { aliases: _aliases, memoryOptionsGB: _options, ...spec } = entry;
-  const copy: DeviceSpec = { ...spec, peakTflops: { ...spec.peakTflops } };
+  return { ...spec, peakTflops: { ...spec.peakTflops } };
+}
+
+function specOf(entry: CatalogEntry, memoryGB?: number, note?: string): DeviceSpec {
+  const copy = toDeviceSpec(entry);
   if (memoryGB !== undefined) copy.memoryBytes = memoryGB * GIB;
-  if (note) copy.source = `${spec.source ?? ''} (${note})`.trim();
+  if (note) copy.source = `${copy.source ?? ''} (${note})`.trim();
   return copy;
 }
 

@@ -3,7 +3,7 @@
  * computed for, and the short and long descriptions the views show.
  */
 import type { DeviceSpec, GpuInfo, HardwareProfile, PeakTflops } from './types';
-import { findDevice } from './catalog';
+import { catalogRowFor, findDevice } from './catalog';
 import { formatBytes, formatBytesBoth, formatPercent } from '../format';
 
 const GIB = 2 ** 30;
@@ -51,13 +51,13 @@ function scaled(peak: PeakTflops, factor: number): PeakTflops {
 
 /** Display label of a detected GPU: the catalog name when it matches, else the short model name. */
 function gpuLabel(gpu: GpuInfo): string {
-  const row = gpu.catalogId ? findDevice(gpu.catalogId) : findDevice(gpu.model);
+  const row = catalogRowFor(gpu);
   const base = row ? row.name : shortModelName(gpu.model.replace(/\s+MIG\s+\S+$/i, ''));
   return gpu.mig ? `${base} MIG ${gpu.mig.profile}` : base;
 }
 
 function localGpuSpec(gpu: GpuInfo, position: number): DeviceSpec {
-  const row = gpu.catalogId ? findDevice(gpu.catalogId) : findDevice(gpu.model);
+  const row = catalogRowFor(gpu);
   const memoryBytes = gpu.memoryTotalBytes > 0 ? gpu.memoryTotalBytes : row?.memoryBytes ?? 0;
   let peak: PeakTflops = row ? { ...row.peakTflops } : {};
   let bandwidth = row?.bandwidthBytesPerSec;
@@ -238,7 +238,7 @@ function gpuLine(gpu: GpuInfo, position: number): string {
     parts.push('memory not reported');
   }
   if (gpu.driver) parts.push(`driver ${gpu.driver}`);
-  const row = gpu.catalogId ? findDevice(gpu.catalogId) : undefined;
+  const row = gpu.catalogId ? catalogRowFor(gpu) : undefined;
   if (row) parts.push(`catalog: ${row.name}`);
   const text = parts.join(' · ');
   return gpu.note ? `${text} (${gpu.note})` : text;

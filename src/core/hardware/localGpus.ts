@@ -4,7 +4,7 @@
  * memory with the CPU may use.
  */
 import type { GpuInfo, Vendor } from './types';
-import { findDevice } from './catalog';
+import { catalogRowFor } from './catalog';
 import { formatBytes, formatPercent } from '../format';
 
 const MIB = 2 ** 20;
@@ -81,7 +81,7 @@ export function finishGpus(
   const notes: string[] = [];
   for (const gpu of gpus) {
     const copy: GpuInfo = { ...gpu };
-    const row = copy.catalogId ? findDevice(copy.catalogId) : findDevice(copy.model);
+    const row = catalogRowFor(copy);
     if (row && !copy.catalogId) copy.catalogId = row.id;
     const unified = copy.unifiedMemory === true || row?.kind === 'unified';
     if (unified && !copy.mig) {

@@ -74,6 +74,12 @@ function beforeDeadline<T>(work: () => Promise<T>, deadline: number): Promise<Ra
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const remaining = (deadline: number): number => Math.max(1, deadline - Date.now());
 
+/** Why a raced call gave nothing usable: "failed (…)", "did not answer within 5.0 s", or what it reported. */
+function whyNot<T>(r: Raced<T>, timeoutMs: number, reported: string): string {
+  if (r.ok) return reported;
+  return r.error ? `failed (${r.error})` : `did not answer within ${seconds(timeoutMs)}`;
+}
+
 interface Part<T> {
   value: T;
   notes: string[];
@@ -89,7 +95,7 @@ async function probeCpu(deadline: number, timeoutMs: number): Promise<Part<Hardw
     return { value: cpu, notes: [], sources: [] };
   }
   const list = cpus();
-  const why = r.ok ? 'reported no cores' : r.error ? `failed (${r.error})` : `did not answer within ${seconds(timeoutMs)}`;
+  const why = whyNot(r, timeoutMs, 'reported no cores');
   return {
     value: { model: list[0]?.model?.trim() || 'unknown CPU', cores: Math.max(1, list.length) },
     notes: [`CPU details from Node.js: systeminformation ${why}`],
@@ -103,7 +109,7 @@ async function probeRam(deadline: number, timeoutMs: number): Promise<Part<Hardw
     const available = r.value.available > 0 ? r.value.available : r.value.free;
     return { value: { totalBytes: r.value.total, availableBytes: available }, notes: [], sources: [] };
   }
-  const why = r.ok ? 'reported no memory' : r.error ? `failed (${r.error})` : `did not answer within ${seconds(timeoutMs)}`;
+  const why = whyNot(r, timeoutMs, 'reported no memory');
   return {
     value: { totalBytes: totalmem(), availableBytes: freemem() },
     notes: [`RAM figures from Node.js (free memory, not available memory): systeminformation ${why}`],
@@ -184,10 +190,7 @@ async function queryRocm(deadline: number): Promise<Part<GpuInfo[]> & { missing:
 
 async function scanDisplayAdapters(deadline: number, timeoutMs: number): Promise<Part<GpuInfo[]>> {
   const r = await beforeDeadline(() => si.graphics(), deadline);
-  if (!r.ok) {
-    const why = r.error ? `failed (${r.error})` : `did not finish within ${seconds(timeoutMs)}`;
-    return { value: [], notes: [`Display adapter scan ${why}`], sources: [] };
-  }
+  if (!r.ok) return { value: [], notes: [`Display adapter scan ${whyNot(r, timeoutMs, '')}`], sources: [] };
   const { gpus, notes } = gpusFromControllers(r.value?.controllers ?? []);
   return { value: gpus, notes, sources: gpus.length > 0 ? ['systeminformation'] : [] };
 }
