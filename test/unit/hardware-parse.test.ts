@@ -114,6 +114,10 @@ describe('nvidia-smi -L and MIG', () => {
     assert.equal(gpus[0].uuid, 'GPU-513536b6-7d19-9063-b049-1e69664bb298');
     assert.equal(gpus[0].mig[3].uuid, 'MIG-930574a9-d43a-5d2b-95da-3e68384c8d6b');
     assert.equal(parseNvidiaSmiList(capture('nvidia-smi/list-4x3090.txt')).length, 4);
+    const pcie = parseNvidiaSmiList(capture('nvidia-smi/list-a100-pcie-mig-3g40gb.txt'));
+    assert.deepEqual(pcie.map((g) => [g.name, g.mig.map((m) => `${m.profile}#${m.device}`)]), [
+      ['NVIDIA A100 80GB PCIe', ['3g.40gb#0', '3g.40gb#1']],
+    ]);
   });
 
   it('gives each slice its share of the GPU\'s memory (MIG user guide: memory in eighths)', () => {
