@@ -43,6 +43,8 @@ function copyWasm() {
   const codicons = join(dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
   copyFileSync(join(codicons, 'codicon.css'), 'dist/codicon.css');
   copyFileSync(join(codicons, 'codicon.ttf'), 'dist/codicon.ttf');
+  // The exact-mode counting script, run by src/node/exactMode.ts from next to the bundle.
+  copyFileSync('src/node/exact_count.py', 'dist/exact_count.py');
 }
 
 /** Entry points that exist (the tree grows as features land). */

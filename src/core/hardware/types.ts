@@ -35,6 +35,8 @@ export interface DeviceSpec {
   source?: string;
   /** True for devices detected on this machine, false for targets from the catalog. */
   local: boolean;
+  /** Memory shared with the CPU (Apple silicon, NVIDIA GB10): memoryBytes is the share the GPU may use. */
+  unifiedMemory?: boolean;
 }
 
 export interface GpuInfo {
@@ -48,6 +50,10 @@ export interface GpuInfo {
   note?: string;
   /** The catalog row matched by model name, when one matches. */
   catalogId?: string;
+  /** Memory shared with the CPU (Apple silicon, NVIDIA GB10): memoryTotalBytes is the GPU's share. */
+  unifiedMemory?: boolean;
+  /** Set on a MIG slice: its profile ("3g.40gb") and the index of the physical GPU it belongs to. */
+  mig?: { profile: string; parentIndex: number };
 }
 
 export interface HardwareProfile {
