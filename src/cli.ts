@@ -2,15 +2,16 @@
  * `model-profiler`: the engine on the command line. Same core as the extension, so the
  * JSON it prints is the contract the views and the tests check.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyzeDocument, documentKind } from './core/analyze';
 import { fitSummaryLine } from './core/estimate';
 import { toJson } from './core/export';
-import { devicesFor, findDevice, formatHardwareText } from './core/hardware';
+import { findDevice } from './core/hardware/catalog';
+import { devicesFor } from './core/hardware/devices';
+import { formatHardwareText } from './core/hardware/hardwareText';
 import type { DeviceSpec, HardwareProfile } from './core/hardware/types';
 import { probeHardware } from './node/hardware/probe';
-import { createSourceHost } from './node/sourceHost';
+import { createNodeSourceHost, readTextFile } from './node/sourceHost';
 import { initParserFromDisk } from './node/wasm';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './cli/args';
 import { renderFile } from './cli/text';
@@ -39,27 +40,11 @@ function resolveDevices(args: CliArgs, profile: HardwareProfile | undefined): De
   return devicesFor(profile, { targetDevices: args.devices, override: null, unifiedMemoryShare: 0.75 });
 }
 
-function readSource(file: string): string {
-  const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) throw new UsageError(`${file} is ${Math.round(size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB`);
-  const bytes = readFileSync(file);
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  if (text.includes('\u0000')) throw new UsageError(`${file} looks binary (it contains NUL bytes), not Python source`);
-  return text;
-}
-
 async function profileCommand(args: CliArgs): Promise<number> {
   const file = resolve(args.file!);
-  let text: string;
-  try {
-    text = readSource(file);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`no such file: ${args.file}`);
-    if (e instanceof TypeError) throw new UsageError(`${args.file} is not UTF-8 text`);
-    throw new UsageError(`cannot read ${args.file}: ${(e as Error).message}`);
-  }
+  const read = readTextFile(file, MAX_FILE_BYTES);
+  if ('error' in read) throw new UsageError(`cannot read ${args.file}: ${read.error}`);
+  const text = read.text;
   const workspace = dirname(file);
   const [profile] = await Promise.all([detect(args, workspace), initParserFromDisk()]);
   const devices = resolveDevices(args, profile);
@@ -67,7 +52,7 @@ async function profileCommand(args: CliArgs): Promise<number> {
     file: toPosix(file),
     text,
     kind: documentKind(file),
-    host: createSourceHost({ roots: [toPosix(workspace)], resolveInstalled: true }),
+    host: createNodeSourceHost({ workspaceFolders: [toPosix(workspace)], resolveInstalledPackages: true }),
     options: args.options,
     devices,
     freeDiskBytes: profile?.disk?.freeBytes,
