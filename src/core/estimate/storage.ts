@@ -1,0 +1,106 @@
+/**
+ * Checkpoint size on disk per format: one row per format.
+ *
+ * - float formats (safetensors): every parameter and buffer at the format's width, plus the
+ *   safetensors header (8-byte length + a JSON entry per tensor, estimated at its name + 64 bytes).
+ * - bitsandbytes-style formats (fp8, int8, int4, nf4): Linear weight matrices quantized, the
+ *   LM head, embeddings, norms, biases and buffers kept in 16 bits (transformers keeps the head
+ *   unquantized); NF4 with double quantization is 4.127 bits/weight (QLoRA §3). Scales of
+ *   int8/int4 are not counted (≤ 3%).
+ * - GGUF (llama.cpp): every ≥2-D tensor (matrices, embeddings, the output head) at the type's
+ *   bits per weight, 1-D tensors (norms, biases) in F32. Bits per weight from llama.cpp's
+ *   block layouts: Q2_K 2.5625, Q3_K 3.4375, Q4_0 4.5, Q4_K 4.5, Q5_K 5.5, Q6_K 6.5625,
+ *   Q8_0 8.5. Header: tensor infos (name + ~40 bytes) and 32-byte alignment per tensor, plus
+ *   tokenizer metadata (≈ 24 bytes per vocabulary entry) for language models. Real "_M" mixes
+ *   keep some tensors at a higher type; the single-type figure is given.
+ * - training checkpoint: what resuming needs: weights in the training precision (with the fp32
+ *   master copy under mixed precision) and the optimizer state; for LoRA only the adapters and
+ *   their state (the base is reloaded from its own checkpoint).
+ */
+import { formatBytes } from '../format';
+import { optimizerBytes } from './memory';
+import type { Plan } from './plan';
+import type { StorageEstimate } from './types';
+
+interface FormatRow {
+  id: string;
+  kind: 'float' | 'quantized' | 'gguf';
+  bits: number;
+}
+
+export const STORAGE_FORMATS: FormatRow[] = [
+  { id: 'fp32', kind: 'float', bits: 32 },
+  { id: 'fp16', kind: 'float', bits: 16 },
+  { id: 'bf16', kind: 'float', bits: 16 },
+  { id: 'fp8', kind: 'quantized', bits: 8 },
+  { id: 'int8', kind: 'quantized', bits: 8 },
+  { id: 'int4', kind: 'quantized', bits: 4 },
+  { id: 'nf4', kind: 'quantized', bits: 4.127 },
+  { id: 'gguf-q8_0', kind: 'gguf', bits: 8.5 },
+  { id: 'gguf-q6_k', kind: 'gguf', bits: 6.5625 },
+  { id: 'gguf-q5_k', kind: 'gguf', bits: 5.5 },
+  { id: 'gguf-q4_k', kind: 'gguf', bits: 4.5 },
+  { id: 'gguf-q4_0', kind: 'gguf', bits: 4.5 },
+  { id: 'gguf-q3_k', kind: 'gguf', bits: 3.4375 },
+  { id: 'gguf-q2_k', kind: 'gguf', bits: 2.5625 },
+];
+
+const GGUF_TOKEN_BYTES = 24;
+const GGUF_TENSOR_INFO_BYTES = 40;
+const GGUF_ALIGNMENT = 32;
+
+function safetensorsHeader(plan: Plan): number {
+  const f = plan.facts;
+  const raw = 8 + f.tensorCount * 64 + f.tensorNameChars;
+  return Math.ceil(raw / 8) * 8;
+}
+
+function ggufHeader(plan: Plan): number {
+  const f = plan.facts;
+  const vocab = f.transformer?.vocab ?? 0;
+  return 24 + f.tensorCount * (GGUF_TENSOR_INFO_BYTES + GGUF_ALIGNMENT / 2) + f.tensorNameChars + vocab * GGUF_TOKEN_BYTES;
+}
+
+export function formatBytesOf(plan: Plan, row: FormatRow): number {
+  const f = plan.facts;
+  const { total: params, buffers } = f.params;
+  if (row.kind === 'float') return ((params + buffers) * row.bits) / 8 + safetensorsHeader(plan);
+  if (row.kind === 'quantized') {
+    const q = f.quantizableParams;
+    return (q * row.bits) / 8 + (params - q + buffers) * 2 + safetensorsHeader(plan);
+  }
+  const m = f.matrixParams;
+  return (m * row.bits) / 8 + (params - m + buffers) * 4 + ggufHeader(plan);
+}
+
+/** Weights (with master copy) and optimizer state, as a resumable training checkpoint holds them. */
+export function trainingCheckpointBytes(plan: Plan): number {
+  const row = plan.row;
+  const weights = plan.lora
+    ? plan.lora.params * row.trainBytes
+    : plan.facts.params.total * row.otherBytes + plan.facts.params.buffers * row.bufferBytes;
+  return weights + plan.trainable * row.masterBytes + optimizerBytes(plan);
+}
+
+export function storageEstimate(plan: Plan, freeDiskBytes?: number): StorageEstimate {
+  const checkpointBytes: Record<string, number> = {};
+  for (const row of STORAGE_FORMATS) checkpointBytes[row.id] = Math.round(formatBytesOf(plan, row));
+  const training = Math.round(trainingCheckpointBytes(plan));
+  const explain: Record<string, string> = {
+    checkpointBytes:
+      'safetensors at full width; fp8/int8/int4/nf4 quantize Linear weights only (head, embeddings, norms, biases 16-bit); GGUF quantizes every matrix and keeps 1-D tensors in F32',
+    trainingCheckpointBytes: plan.lora
+      ? `LoRA: adapters${plan.row.masterBytes ? ' + fp32 master copy' : ''} + optimizer state (the base model is reloaded separately)`
+      : `weights (${plan.row.label})${plan.row.masterBytes ? ' + fp32 master copy' : ''} + optimizer state`,
+  };
+  const out: StorageEstimate = { checkpointBytes, trainingCheckpointBytes: training, explain };
+  if (freeDiskBytes !== undefined && Number.isFinite(freeDiskBytes) && freeDiskBytes >= 0) {
+    out.freeDiskBytes = freeDiskBytes;
+    const fp = checkpointBytes[plan.row.mixed || plan.row.otherBytes === 4 ? 'fp32' : 'bf16'] ?? 0;
+    explain.freeDiskBytes =
+      training <= freeDiskBytes
+        ? `${formatBytes(freeDiskBytes)} free: room for ${Math.floor(freeDiskBytes / Math.max(1, training))} training checkpoint(s)`
+        : `${formatBytes(freeDiskBytes)} free: a training checkpoint (${formatBytes(training)}) does not fit${fp <= freeDiskBytes ? '; the weights alone do' : ''}`;
+  }
+  return out;
+}
