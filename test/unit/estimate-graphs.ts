@@ -79,6 +79,22 @@ export interface TransformerSpec {
   head: 'untied' | 'tied' | 'none';
   pooler?: boolean;
   classes?: number;
+  /** Only the stack of blocks, fed hidden states (as scripts/activation_check.py measures it). */
+  blocksOnly?: boolean;
+}
+
+/** Eager attention as a forward records it: Q·Kᵀ (saves Q, K), softmax (saves its output), A·V (saves A, V). */
+function eagerAttention(p: string, b: number, s: number, t: TransformerInfo): LayerNode[] {
+  const tokens = b * s;
+  const q = t.heads * t.headDim;
+  const kv = t.kvHeads * t.headDim;
+  const scores = b * t.heads * s * s;
+  const op = (name: string, fields: Partial<LayerNode>): LayerNode => node(`${p}.self_attn.${name}`, name.replace(/_\d+$/, ''), { functional: true, ...fields });
+  return [
+    op('matmul', { macs: scores * t.headDim, savedElements: tokens * (q + kv), outputElements: scores, outputShapes: [[b, t.heads, s, s]] }),
+    op('softmax', { savedElements: scores, outputElements: scores, outputShapes: [[b, t.heads, s, s]] }),
+    op('matmul_1', { macs: scores * t.headDim, savedElements: scores + tokens * kv, outputElements: tokens * q, outputShapes: [[b, t.heads, s, t.headDim]] }),
+  ];
 }
 
 /** A decoder or encoder as transformers builds it: embeddings, `layers` blocks, norms, head. */
@@ -107,7 +123,7 @@ export function transformerGraph(spec: TransformerSpec): ModelGraph {
       outputElements: tokens * h,
       outputShapes: [[b, s, h]],
     });
-  const children: LayerNode[] = [];
+  let children: LayerNode[] = [];
   const emb = (path: string, rows: number): LayerNode =>
     node(path, 'Embedding', {
       ownParams: rows * h,
@@ -123,30 +139,23 @@ export function transformerGraph(spec: TransformerSpec): ModelGraph {
   const blocks: LayerNode[] = [];
   for (let i = 0; i < t.layers; i++) {
     const p = `layers.${i}`;
+    // Fused models record one scaled_dot_product_attention op; eager ones Q·Kᵀ, softmax and A·V.
+    const scores = t.fusedAttention
+      ? [
+          node(`${p}.self_attn.scaled_dot_product_attention`, 'scaled_dot_product_attention', {
+            functional: true,
+            macs: 2 * b * t.heads * s * s * t.headDim,
+            savedElements: tokens * (2 * q + 2 * kv),
+            outputElements: tokens * q,
+            outputShapes: [[b, t.heads, s, t.headDim]],
+          }),
+        ]
+      : eagerAttention(p, b, s, t);
     const attn = node(`${p}.self_attn`, 'Attention', {}, [
       linear(`${p}.self_attn.q_proj`, h, q),
       linear(`${p}.self_attn.k_proj`, h, kv),
       linear(`${p}.self_attn.v_proj`, h, kv),
-      node(`${p}.self_attn.matmul`, 'matmul', {
-        functional: true,
-        macs: b * t.heads * s * s * t.headDim,
-        savedElements: tokens * (q + kv),
-        outputElements: b * t.heads * s * s,
-        outputShapes: [[b, t.heads, s, s]],
-      }),
-      node(`${p}.self_attn.softmax`, 'softmax', {
-        functional: true,
-        savedElements: b * t.heads * s * s,
-        outputElements: b * t.heads * s * s,
-        outputShapes: [[b, t.heads, s, s]],
-      }),
-      node(`${p}.self_attn.matmul_1`, 'matmul', {
-        functional: true,
-        macs: b * t.heads * s * s * t.headDim,
-        savedElements: b * t.heads * s * s + tokens * kv,
-        outputElements: tokens * q,
-        outputShapes: [[b, t.heads, s, t.headDim]],
-      }),
+      ...scores,
       linear(`${p}.self_attn.o_proj`, q, h),
     ]);
     const mlp =
@@ -172,11 +181,14 @@ export function transformerGraph(spec: TransformerSpec): ModelGraph {
     }
     children.push(head);
   }
+  if (spec.blocksOnly) children = children.filter((c) => c.path === 'layers');
   const root = node('', spec.name, {}, children);
   return graphOf(spec.name, root, {
     kind: 'pretrained',
     framework: 'transformers',
-    input: { shapes: [[b, s]], dtypes: ['int'], source: 'config', description: 'test', batch: b, seq: s },
+    input: spec.blocksOnly
+      ? { shapes: [[b, s, h]], dtypes: ['float'], source: 'example', description: 'hidden states', batch: b, seq: s }
+      : { shapes: [[b, s]], dtypes: ['int'], source: 'config', description: 'test', batch: b, seq: s },
     transformer: t,
   });
 }
@@ -346,4 +358,23 @@ export function v100_16(): DeviceSpec {
 
 export function cpuDevice(ramBytes: number): DeviceSpec {
   return { id: 'local-cpu', name: 'CPU', kind: 'cpu', vendor: 'cpu', memoryBytes: ramBytes, peakTflops: {}, local: true };
+}
+
+/** A plain stack of `layers` bias-free Linear(i, o) layers: Ψ = layers · i · o, for the ZeRO formulas. */
+export function linearStack(layers: number, i: number, o: number, batch = 1): ModelGraph {
+  const children = Array.from({ length: layers }, (_, k) =>
+    node(String(k), 'Linear', {
+      ownParams: i * o,
+      linearDims: [i, o],
+      paramShapes: [[o, i]],
+      macs: batch * i * o,
+      savedElements: batch * i,
+      outputElements: batch * o,
+      outputShapes: [[batch, o]],
+    }),
+  );
+  return graphOf('Stack', node('', 'Sequential', {}, children), {
+    kind: 'sequential',
+    input: { shapes: [[batch, i]], dtypes: ['float'], source: 'example', description: 'test', batch },
+  });
 }

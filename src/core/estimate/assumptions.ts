@@ -24,7 +24,7 @@ export function assumptionsFor(plan: Plan): string[] {
   ];
   if (row.mixed) {
     list.push(
-      `${row.label}: 16-bit weights and activations, an fp32 master copy of trainable weights (4 B), fp32 optimizer state; gradients ${gradientBytes(o) === 4 ? 'fp32 (torch.autocast), 18 B/param with Adam' : '16-bit (DeepSpeed ZeRO), 16 B/param with Adam (ZeRO §3.1)'}.`,
+      `${row.label}: 16-bit weights and activations, an fp32 master copy of trainable weights (4 B), fp32 optimizer state; gradients ${gradientBytes(row, o) === 4 ? 'fp32 (torch.autocast), 18 B/param with Adam' : '16-bit (DeepSpeed ZeRO), 16 B/param with Adam (ZeRO §3.1)'}.`,
     );
   } else if (row.quantized) {
     list.push(
@@ -81,7 +81,7 @@ export function assumptionsFor(plan: Plan): string[] {
   }
   list.push(
     `Time: compute-bound at ${Math.round(o.utilization * 100)}% of the device's peak dense FLOP/s (utilization setting); decode and forward memory-bound at full datasheet bandwidth; the larger bound is reported.`,
-    'Storage: NF4 4.127 bits/weight (QLoRA); GGUF bits per weight from llama.cpp (Q4_0 4.5, Q8_0 8.5, Q4_K 4.5, Q5_K 5.5, Q6_K 6.5625, Q3_K 3.4375, Q2_K 2.5625).',
+    'Storage: NF4 4.127 bits/weight (QLoRA); GGUF bits per weight from the ggml block sizes (Q8_0 8.5, Q6_K 6.5625, Q5_K 5.5, Q4_K 4.5, Q4_0 4.5, Q3_K 3.4375, Q2_K 2.625); GGUF keeps 1-D tensors in F32.',
   );
   return list;
 }

@@ -97,10 +97,11 @@ export function explainMemory(plan: Plan, mode: Mode, kind: DeviceKind, b: Memor
   const who = plan.lora
     ? `${formatCount(plan.trainable)} LoRA adapter params (rank ${o.loraRank})`
     : `${formatCount(plan.trainable)} trainable params`;
-  const gb = gradientBytes(o);
+  const gb = gradientBytes(row, o);
   e.gradientsBytes =
     `${who} × ${gb} B${row.mixed ? (gb === 4 ? ' (fp32 gradients, as torch.autocast keeps them)' : ' (16-bit gradients, as ZeRO keeps them)') : ''}` +
-    shardNote(plan, sh.gradients) +
+    (sh.gradients && o.cpuOffload ? '; partitions offloaded to CPU RAM' : shardNote(plan, sh.gradients)) +
+    (sh.params && !plan.lora ? " + the gathered unit's gradients" : '') +
     (sh.bucketCopy ? ' + DDP gradient buckets (a second copy unless gradient_as_bucket_view=True)' : '');
   const stateBytes = opt.fixedStateBytes ?? row.stateBytes;
   const optFull = optimizerBytes(plan);

@@ -6,10 +6,14 @@
  * fp32 master copy: 16 B/Ψ for mixed-precision Adam with 16-bit gradients (ZeRO §3.1), 18 with
  * fp32 gradients (torch.autocast; HF "model memory anatomy"). Over N GPUs, ZeRO-1 divides the
  * optimizer state and master weights by N, ZeRO-2 also the gradients (2Ψ + (2Ψ + 12Ψ)/N),
- * ZeRO-3/FSDP also the weights (16Ψ/N) plus the largest unit gathered for compute
- * (DeepSpeed memory docs). CPU offload moves optimizer state and master weights (and, under
- * ZeRO-3, the weights) to host RAM; the host also holds fp32 gradients for the CPU optimizer
- * step, as DeepSpeed's ZeRO-Offload estimator counts (16 B/Ψ with Adam, without its 1.5× buffer factor).
+ * ZeRO-3/FSDP also the weights (16Ψ/N) plus the largest unit gathered for compute, its
+ * 16-bit weights and gradients (DeepSpeed memory docs: "largest_layer_memory = 4 × largest
+ * layer params"). CPU offload (ZeRO-Offload) moves optimizer state and master weights to host
+ * RAM, and with them the partitioned gradients (ZeRO-2/3) and, with offload_param under
+ * ZeRO-3, the weights: DeepSpeed's estimator then counts 2Ψ on each GPU for ZeRO-2 and the
+ * largest layer for ZeRO-3. The host holds the optimizer state, an fp32 copy of the trainable
+ * weights and fp32 gradients for the CPU optimizer step (16 B/Ψ with Adam; DeepSpeed's
+ * estimator adds a 1.5× buffer factor and more per process at load time, not counted here).
  *
  * The allocator margin makes the total the device memory at which the plan leaves `headroom`
  * free: total = rest / (1 − headroom).
@@ -69,9 +73,14 @@ export function trainTerms(plan: Plan, kind: DeviceKind, activations = trainActi
   const offload = o.cpuOffload;
   const w = weightBytes(plan);
   const unit = Math.min(gatheredUnitBytes(plan), w);
-  const weights = sh.params ? (offload ? unit : w / n + unit * (1 - 1 / n)) : w;
-  const grad = plan.trainable * gradientBytes(o);
-  const gradients = (sh.gradients ? grad / n : grad) + (sh.bucketCopy ? grad : 0);
+  const gb = gradientBytes(plan.row, o);
+  const grad = plan.trainable * gb;
+  const unitGrad = plan.lora ? 0 : Math.min(plan.facts.largestUnitParams, plan.trainable) * gb;
+  const gathered = offload ? 1 : 1 - 1 / n;
+  const weights = sh.params ? (offload ? 0 : w / n) + unit * gathered : w;
+  const sharded = sh.params ? unitGrad * gathered : 0;
+  const local = sh.gradients ? (offload ? 0 : grad / n) : grad;
+  const gradients = local + sharded + (sh.bucketCopy ? grad : 0);
   const masterFull = plan.trainable * plan.row.masterBytes;
   const optFull = optimizerBytes(plan);
   const share = sh.optimizer ? 1 / n : 1;

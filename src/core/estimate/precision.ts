@@ -121,8 +121,7 @@ export const PRECISION: Record<Precision, PrecisionRow> = {
  * parameters and so fp32 gradients (18 B/param with Adam, HF "model memory anatomy");
  * DeepSpeed ZeRO keeps 16-bit gradients (16 B/param, ZeRO §3.1).
  */
-export function gradientBytes(options: EstimateOptions): number {
-  const row = PRECISION[options.precision];
+export function gradientBytes(row: PrecisionRow, options: EstimateOptions): number {
   if (!row.mixed) return row.gradBytes;
   const fp32 = options.fp32Gradients ?? (options.sharding === 'none' || options.sharding === 'ddp');
   return fp32 ? 4 : row.gradBytes;

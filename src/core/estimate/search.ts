@@ -4,7 +4,7 @@
  * more GPUs: less or equal), so each search is a bisection.
  */
 import type { DeviceKind } from '../hardware/types';
-import type { EstimateOptions, Mode, Sharding } from '../options';
+import type { EstimateOptions, Mode } from '../options';
 import { inferActivations, trainActivations } from './activations';
 import type { ModelFacts } from './facts';
 import { inferTerms, requiredBytes, termsAtBatch, totalBytes, trainTerms, type MemoryTerms } from './memory';
@@ -51,6 +51,15 @@ export function requiredFor(facts: ModelFacts, options: EstimateOptions, kind: D
   return requiredBytes(makePlan(facts, options), options.mode, kind);
 }
 
+/** requiredFor with one option varied: a single copy of the options is reused across the probes of a search. */
+function prober<K extends keyof EstimateOptions>(facts: ModelFacts, options: EstimateOptions, kind: DeviceKind, key: K): (v: EstimateOptions[K]) => number {
+  const probe = { ...options };
+  return (v) => {
+    probe[key] = v;
+    return requiredFor(facts, probe, kind);
+  };
+}
+
 /** Largest batch that fits (0: not even 1), from terms computed at the plan's batch. */
 export function maxBatchFor(terms: MemoryTerms, batch: number, headroom: number, available: number): number {
   const at = (b: number): number => totalBytes(termsAtBatch(terms, batch, b), headroom);
@@ -63,7 +72,7 @@ export function maxBatchFor(terms: MemoryTerms, batch: number, headroom: number,
 /** Longest sequence that fits at the plan's batch, capped by the model's own context when known. */
 export function maxSeqFor(facts: ModelFacts, options: EstimateOptions, kind: DeviceKind, available: number): number {
   const cap = facts.transformer?.maxSeq && facts.transformer.maxSeq > 0 ? facts.transformer.maxSeq : MAX_SEQ;
-  const at = (s: number): number => requiredFor(facts, { ...options, seq: s }, kind);
+  const at = prober(facts, options, kind, 'seq');
   // Linear in the sequence with fused attention; the guess from two points is then close, and bisection covers the rest.
   const t1 = at(1);
   const perToken = at(2) - t1;
@@ -87,16 +96,24 @@ function fewestGpus(total: (n: number) => number, available: number): number | u
 export function minGpusFor(plan: Plan, mode: Mode, kind: DeviceKind, available: number): Partial<Record<string, number>> {
   const out: Partial<Record<string, number>> = {};
   const h = plan.options.headroom;
+  const probe = { ...plan.options };
   if (mode === 'infer') {
     const acts = inferActivations(plan);
-    const n = fewestGpus((gpus) => totalBytes(inferTerms(makePlan(plan.facts, { ...plan.options, gpuCount: gpus }), kind, acts), h), available);
+    const total = (gpus: number): number => {
+      probe.gpuCount = gpus;
+      return totalBytes(inferTerms(makePlan(plan.facts, probe), kind, acts), h);
+    };
+    const n = fewestGpus(total, available);
     if (n !== undefined) out['device-map'] = n;
     return out;
   }
   const acts = trainActivations(plan);
   for (const strategy of MULTI_GPU) {
-    const total = (gpus: number): number =>
-      totalBytes(trainTerms(makePlan(plan.facts, { ...plan.options, sharding: strategy as Sharding, gpuCount: gpus }), kind, acts), h);
+    const total = (gpus: number): number => {
+      probe.sharding = strategy;
+      probe.gpuCount = gpus;
+      return totalBytes(trainTerms(makePlan(plan.facts, probe), kind, acts), h);
+    };
     const n = fewestGpus(total, available);
     if (n !== undefined) out[strategy] = n;
   }

@@ -8,9 +8,11 @@
  *   unquantized); NF4 with double quantization is 4.127 bits/weight (QLoRA §3). Scales of
  *   int8/int4 are not counted (≤ 3%).
  * - GGUF (llama.cpp): every ≥2-D tensor (matrices, embeddings, the output head) at the type's
- *   bits per weight, 1-D tensors (norms, biases) in F32. Bits per weight from llama.cpp's
- *   block layouts: Q2_K 2.5625, Q3_K 3.4375, Q4_0 4.5, Q4_K 4.5, Q5_K 5.5, Q6_K 6.5625,
- *   Q8_0 8.5. Header: tensor infos (name + ~40 bytes) and 32-byte alignment per tensor, plus
+ *   bits per weight, 1-D tensors (norms, biases) in F32. Bits per weight are the block sizes of
+ *   ggml-common.h: Q8_0 34 B / 32 weights = 8.5, Q4_0 18 B / 32 = 4.5, Q6_K 210 B / 256 = 6.5625,
+ *   Q5_K 176 / 256 = 5.5, Q4_K 144 / 256 = 4.5, Q3_K 110 / 256 = 3.4375, Q2_K 84 / 256 = 2.625
+ *   (the k-quants notes say 2.5625, leaving out one of the two fp16 super-block scales).
+ *   Header: tensor infos (name + ~40 bytes) and 32-byte alignment per tensor, plus
  *   tokenizer metadata (≈ 24 bytes per vocabulary entry) for language models. Real "_M" mixes
  *   keep some tensors at a higher type; the single-type figure is given.
  * - training checkpoint: what resuming needs: weights in the training precision (with the fp32
@@ -25,7 +27,13 @@ import type { StorageEstimate } from './types';
 interface FormatRow {
   id: string;
   kind: 'float' | 'quantized' | 'gguf';
+  /** Bits per weight of the quantized (or every) tensor. */
   bits: number;
+}
+
+/** A GGUF type from its ggml block: bytes per block of `weights` weights. */
+function gguf(id: string, blockBytes: number, weights: number): FormatRow {
+  return { id: `gguf-${id}`, kind: 'gguf', bits: (blockBytes * 8) / weights };
 }
 
 export const STORAGE_FORMATS: FormatRow[] = [
@@ -36,13 +44,13 @@ export const STORAGE_FORMATS: FormatRow[] = [
   { id: 'int8', kind: 'quantized', bits: 8 },
   { id: 'int4', kind: 'quantized', bits: 4 },
   { id: 'nf4', kind: 'quantized', bits: 4.127 },
-  { id: 'gguf-q8_0', kind: 'gguf', bits: 8.5 },
-  { id: 'gguf-q6_k', kind: 'gguf', bits: 6.5625 },
-  { id: 'gguf-q5_k', kind: 'gguf', bits: 5.5 },
-  { id: 'gguf-q4_k', kind: 'gguf', bits: 4.5 },
-  { id: 'gguf-q4_0', kind: 'gguf', bits: 4.5 },
-  { id: 'gguf-q3_k', kind: 'gguf', bits: 3.4375 },
-  { id: 'gguf-q2_k', kind: 'gguf', bits: 2.5625 },
+  gguf('q8_0', 34, 32),
+  gguf('q6_k', 210, 256),
+  gguf('q5_k', 176, 256),
+  gguf('q4_k', 144, 256),
+  gguf('q4_0', 18, 32),
+  gguf('q3_k', 110, 256),
+  gguf('q2_k', 84, 256),
 ];
 
 const GGUF_TOKEN_BYTES = 24;
