@@ -60,7 +60,7 @@ export function fitDevice(plan: Plan, facts: ModelFacts, device: DeviceSpec): Fi
   const current = multiGpuPlan(options);
   if (current) {
     result.plan = current;
-  } else {
+  } else if (verdict !== 'fits') {
     const pick = recommendations.find((r) => r.fitsAlone && PLAN_IDS.has(r.id));
     const planned = pick ? multiGpuPlan({ ...options, ...(pick.apply as object) }) : undefined;
     if (planned) result.plan = planned;

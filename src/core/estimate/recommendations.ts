@@ -43,6 +43,12 @@ function halfPrecision(device: DeviceSpec): 'bf16' | 'fp16' {
   return p.bf16 || !p.fp16 ? 'bf16' : 'fp16';
 }
 
+/** LoRA suits models whose weights are mostly Linear matrices (transformers, MLPs), not CNNs. */
+function linearHeavy(facts: ModelFacts): boolean {
+  const linear = facts.linears.reduce((a, l) => a + l.dims[0] * l.dims[1], 0);
+  return facts.linears.length > 0 && linear >= 0.5 * facts.params.total;
+}
+
 function gpusFor(ctx: RecommendContext, strategy: string): number {
   const min = ctx.minGpus[strategy];
   return Math.max(2, min ?? (ctx.options.gpuCount > 1 ? ctx.options.gpuCount : 8));
@@ -128,7 +134,7 @@ const CANDIDATES: Candidate[] = [
   {
     modes: ['train'],
     change: (ctx) =>
-      ctx.options.fineTuning === 'full' && ctx.facts.linears.length > 0
+      ctx.options.fineTuning === 'full' && linearHeavy(ctx.facts)
         ? {
             id: 'lora',
             apply: { fineTuning: 'lora' },
@@ -140,7 +146,7 @@ const CANDIDATES: Candidate[] = [
   {
     modes: ['train'],
     change: (ctx) =>
-      ctx.options.fineTuning !== 'qlora' && ctx.facts.linears.length > 0
+      ctx.options.fineTuning !== 'qlora' && linearHeavy(ctx.facts)
         ? {
             id: 'qlora',
             apply: { fineTuning: 'qlora', precision: 'nf4' },

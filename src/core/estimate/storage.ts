@@ -12,6 +12,8 @@
  *   ggml-common.h: Q8_0 34 B / 32 weights = 8.5, Q4_0 18 B / 32 = 4.5, Q6_K 210 B / 256 = 6.5625,
  *   Q5_K 176 / 256 = 5.5, Q4_K 144 / 256 = 4.5, Q3_K 110 / 256 = 3.4375, Q2_K 84 / 256 = 2.625
  *   (the k-quants notes say 2.5625, leaving out one of the two fp16 super-block scales).
+ *   llama.cpp's quantizer keeps the output head at Q6_K for the types below it
+ *   (llama_tensor_get_type in llama-quant.cpp), and so does this estimate.
  *   Header: tensor infos (name + ~40 bytes) and 32-byte alignment per tensor, plus
  *   tokenizer metadata (≈ 24 bytes per vocabulary entry) for language models. Real "_M" mixes
  *   keep some tensors at a higher type; the single-type figure is given.
@@ -53,6 +55,7 @@ export const STORAGE_FORMATS: FormatRow[] = [
   gguf('q2_k', 84, 256),
 ];
 
+const Q6_K_BITS = (210 * 8) / 256;
 const GGUF_TOKEN_BYTES = 24;
 const GGUF_TENSOR_INFO_BYTES = 40;
 const GGUF_ALIGNMENT = 32;
@@ -78,7 +81,9 @@ export function formatBytesOf(plan: Plan, row: FormatRow): number {
     return (q * row.bits) / 8 + (params - q + buffers) * 2 + safetensorsHeader(plan);
   }
   const m = f.matrixParams;
-  return (m * row.bits) / 8 + (params - m + buffers) * 4 + ggufHeader(plan);
+  const head = f.head >= 0 ? Math.min(f.nodes[f.head]!.params, m) : 0;
+  const headBits = Math.max(row.bits, Q6_K_BITS);
+  return ((m - head) * row.bits + head * headBits) / 8 + (params - m + buffers) * 4 + ggufHeader(plan);
 }
 
 /** Weights (with master copy) and optimizer state, as a resumable training checkpoint holds them. */
