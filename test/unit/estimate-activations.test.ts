@@ -122,6 +122,11 @@ describe('estimate: activations', () => {
     const block = blockSavedPerToken(t, 1024, 'eager', true);
     const full = tokens * (2 * block.elements + block.bytes);
     assert.equal(eager - ckpt, 11 * full - 12 * tokens * 2 * t.hidden);
+    // The per-layer breakdown adds up to the same total.
+    const r = buildModelReport(graph, { ...base, gradientCheckpointing: true }, []);
+    assert.ok(Math.abs(r.layers[0]!.activationBytes - ckpt) <= 1);
+    const blockRows = r.layers.filter((row) => /^layers\.\d+$/.test(row.path));
+    assert.equal(blockRows.length, 12);
   });
 
   it('checkpointing a CNN keeps each top-level segment input and recomputes one segment', () => {
@@ -133,6 +138,7 @@ describe('estimate: activations', () => {
     const kept = 4 * (3 * 224 * 224 + outputs.reduce((a, b) => a + b, 0));
     assert.equal(r.memory.train.activationsBytes, kept + 32_937_984);
     assert.equal(r.memory.dominantLayer, 'layer1');
+    assert.ok(Math.abs(r.layers[0]!.activationBytes - r.memory.train.activationsBytes) <= 1);
   });
 
   it('the logits of an LM head: batch × seq × vocab in the compute dtype plus fp32 for the loss', () => {

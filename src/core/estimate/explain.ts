@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatExact } from '../format';
 import type { DeviceKind } from '../hardware/types';
 import type { Mode } from '../options';
 import { LOSS_FP32_BYTES } from './activations';
-import { gatheredUnitBytes, optimizerBytes } from './memory';
+import { clampHeadroom, gatheredUnitBytes, optimizerBytes } from './memory';
 import { OPTIMIZER } from './optimizers';
 import { OVERHEAD } from './overhead';
 import type { Plan } from './plan';
@@ -81,7 +81,7 @@ export function explainMemory(plan: Plan, mode: Mode, kind: DeviceKind, b: Memor
   e.weightsBytes = weightsLine(plan, mode);
   e.activationsBytes = activationsLine(plan, mode);
   e.overheadBytes = OVERHEAD[kind].explain;
-  const h = Math.round(Math.min(0.9, Math.max(0, o.headroom)) * 100);
+  const h = Math.round(clampHeadroom(o.headroom) * 100);
   e.fragmentationBytes = `${h}% of the device kept free for the caching allocator and fragmentation (headroom setting)`;
   if (mode === 'infer') {
     e.gradientsBytes = 'inference: no gradients';

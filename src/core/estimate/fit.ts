@@ -5,10 +5,8 @@
  */
 import { formatBytes } from '../format';
 import type { DeviceSpec } from '../hardware/types';
-import { inferActivations, trainActivations } from './activations';
-import type { ModelFacts } from './facts';
-import { inferTerms, totalBytes, trainTerms } from './memory';
-import { multiGpuPlan } from './plans';
+import { memoryTerms, totalBytes } from './memory';
+import { multiGpuPlan } from './distributedConfig';
 import type { Plan } from './plan';
 import { recommend } from './recommendations';
 import { maxBatchFor, maxSeqFor, minGpusFor } from './search';
@@ -33,16 +31,18 @@ function reasonFor(verdict: Verdict, required: number, device: DeviceSpec, recs:
   return `${head}; no listed change fits`;
 }
 
-export function fitDevice(plan: Plan, facts: ModelFacts, device: DeviceSpec): FitResult {
+/** The verdict for one device; `cache` shares re-estimates of recommended changes between devices of one kind. */
+export function fitDevice(plan: Plan, device: DeviceSpec, cache?: Map<string, number>): FitResult {
+  const facts = plan.facts;
   const options = plan.options;
   const mode = options.mode;
   const kind = device.kind;
-  const terms = mode === 'train' ? trainTerms(plan, kind, trainActivations(plan)) : inferTerms(plan, kind, inferActivations(plan));
+  const terms = memoryTerms(plan, mode, kind);
   const required = totalBytes(terms, options.headroom);
   const available = Number.isFinite(device.memoryBytes) && device.memoryBytes > 0 ? device.memoryBytes : 0;
   const maxBatch = maxBatchFor(terms, plan.batch, options.headroom, available);
   const minGpus = kind === 'cpu' ? {} : minGpusFor(plan, mode, kind, available);
-  const recommendations = recommend({ facts, options, device, required, available, maxBatch, minGpus });
+  const recommendations = recommend({ facts, options, device, required, available, maxBatch, minGpus }, cache);
   const verdict: Verdict = required <= available ? 'fits' : recommendations.some((r) => r.fitsAlone) ? 'fits-with-changes' : 'does-not-fit';
   const result: FitResult = {
     device: device.name,

@@ -95,6 +95,7 @@ export function buildModelReport(
   const activationTotal = (o.mode === 'train' ? train : inference).activationsBytes;
 
   const compute = computeCounts(plan);
+  const shared = new Map<string, number>();
   const line = graph.nameRange.start.line + 1;
   const report: ModelReport = {
     id: `${graph.name}@${line}`,
@@ -117,7 +118,7 @@ export function buildModelReport(
     },
     storage: storageEstimate(plan, extra?.freeDiskBytes),
     time: devices.map((d) => timeEstimate(plan, compute, inference, d)),
-    fit: devices.map((d) => fitDevice(plan, facts, d)),
+    fit: devices.map((d) => fitDevice(plan, d, shared)),
     assumptions: assumptionsFor(plan),
     findings: [...graph.findings, ...optionFindings, ...planFindings(plan)],
     partial: graph.partial,

@@ -199,56 +199,65 @@ function conflicts(a: Partial<EstimateOptions>, b: Partial<EstimateOptions>): bo
   return Object.keys(b).some((k) => k in a && (a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]);
 }
 
-export function recommend(ctx: RecommendContext): Recommendation[] {
+/** Memory after a change; devices of one kind share the answers through `cache`. */
+function after(ctx: RecommendContext, apply: Partial<EstimateOptions>, cache?: Map<string, number>): number {
+  const key = `${ctx.device.kind}|${JSON.stringify(apply)}`;
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
+  const bytes = requiredFor(ctx.facts, { ...ctx.options, ...apply }, ctx.device.kind);
+  cache?.set(key, bytes);
+  return bytes;
+}
+
+export function recommend(ctx: RecommendContext, cache?: Map<string, number>): Recommendation[] {
   const mode = ctx.options.mode;
-  const kind = ctx.device.kind;
   const out: Recommendation[] = [];
   for (const c of CANDIDATES) {
     if (!c.modes.includes(mode)) continue;
     const change = c.change(ctx);
     if (!change) continue;
-    const after = requiredFor(ctx.facts, { ...ctx.options, ...change.apply }, kind);
-    const saves = ctx.required - after;
+    const required = after(ctx, change.apply, cache);
+    const saves = ctx.required - required;
     if (saves <= 0) continue;
     out.push({
       id: change.id,
       title: change.title,
       savesBytes: saves,
-      requiredBytes: after,
+      requiredBytes: required,
       cost: change.cost,
       apply: change.apply,
-      fitsAlone: after <= ctx.available,
+      fitsAlone: required <= ctx.available,
     });
   }
   out.sort((a, b) => b.savesBytes - a.savesBytes || a.id.localeCompare(b.id));
   if (ctx.required > ctx.available && out.length > 1 && !out.some((r) => r.fitsAlone)) {
-    const combined = combine(ctx, out);
+    const combined = combine(ctx, out, cache);
     if (combined) out.unshift(combined);
   }
   return out;
 }
 
 /** Apply the ranked changes one after another (skipping ones that contradict those taken) until the plan fits. */
-function combine(ctx: RecommendContext, ranked: Recommendation[]): Recommendation | undefined {
+function combine(ctx: RecommendContext, ranked: Recommendation[], cache?: Map<string, number>): Recommendation | undefined {
   let apply: Partial<EstimateOptions> = {};
   const taken: Recommendation[] = [];
-  let after = ctx.required;
+  let current = ctx.required;
   for (const r of ranked) {
     if (r.id === 'batch' || conflicts(apply, r.apply as Partial<EstimateOptions>)) continue;
     const next = { ...apply, ...(r.apply as Partial<EstimateOptions>) };
-    const req = requiredFor(ctx.facts, { ...ctx.options, ...next }, ctx.device.kind);
-    if (req >= after) continue;
+    const req = after(ctx, next, cache);
+    if (req >= current) continue;
     apply = next;
-    after = req;
+    current = req;
     taken.push(r);
-    if (after <= ctx.available) break;
+    if (current <= ctx.available) break;
   }
-  if (taken.length < 2 || after > ctx.available) return undefined;
+  if (taken.length < 2 || current > ctx.available) return undefined;
   return {
     id: 'combined',
     title: `Combine: ${taken.map((r) => r.title).join(' + ')}`,
-    savesBytes: ctx.required - after,
-    requiredBytes: after,
+    savesBytes: ctx.required - current,
+    requiredBytes: current,
     cost: taken.map((r) => r.cost).join('; '),
     apply,
     fitsAlone: true,
