@@ -76,7 +76,7 @@ export function assumptionsFor(plan: Plan): string[] {
   if (o.cpuOffload) list.push('CPU offload: optimizer state and fp32 master weights (and with ZeRO-3 the weights) live in host RAM; reported as hostBytes.');
   if (f.batch0 > 0 && (f.batch0 !== plan.batch || (f.seq0 !== undefined && f.seq0 !== plan.seq))) {
     list.push(
-      `The graph was evaluated at batch ${f.batch0}${f.seq0 ? ` × seq ${formatExact(f.seq0)}` : ''}; other batches scale linearly, sequences linearly (attention scores quadratically).`,
+      `The graph was evaluated at batch ${f.batch0}${f.seq0 ? ` × seq ${formatExact(f.seq0)}` : ''}; other batches scale linearly${f.seq0 ? ', sequences linearly (attention scores quadratically)' : ''}.`,
     );
   }
   list.push(

@@ -68,7 +68,7 @@ function activationsLine(plan: Plan, mode: Mode): string {
   } else {
     parts.push('per layer from what autograd saves');
   }
-  if (plan.firstTrainable > 0) parts.push('none before the first trainable layer');
+  if (f.nodes.slice(1, plan.firstTrainable).some((n) => n.leaf)) parts.push('none before the first trainable layer');
   return parts.join('; ');
 }
 

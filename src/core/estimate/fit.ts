@@ -41,7 +41,8 @@ export function fitDevice(plan: Plan, device: DeviceSpec, cache?: Map<string, nu
   const required = totalBytes(terms, options.headroom);
   const available = Number.isFinite(device.memoryBytes) && device.memoryBytes > 0 ? device.memoryBytes : 0;
   const maxBatch = maxBatchFor(terms, plan.batch, options.headroom, available);
-  const minGpus = kind === 'cpu' ? {} : minGpusFor(plan, mode, kind, available);
+  // Sharding and layer splits are for discrete GPUs; a CPU or a unified-memory machine is one device.
+  const minGpus = kind === 'gpu' ? minGpusFor(plan, mode, kind, available) : {};
   const recommendations = recommend({ facts, options, device, required, available, maxBatch, minGpus }, cache);
   const verdict: Verdict = required <= available ? 'fits' : recommendations.some((r) => r.fitsAlone) ? 'fits-with-changes' : 'does-not-fit';
   const result: FitResult = {

@@ -58,7 +58,7 @@ function zero(strategy: 'zero2' | 'zero3'): Candidate {
   return {
     modes: ['train'],
     change: (ctx) => {
-      if (ctx.options.sharding === strategy || ctx.device.kind === 'cpu') return undefined;
+      if (ctx.options.sharding === strategy || ctx.device.kind !== 'gpu') return undefined;
       const gpus = gpusFor(ctx, strategy);
       return {
         id: strategy,
@@ -160,7 +160,7 @@ const CANDIDATES: Candidate[] = [
   {
     modes: ['train'],
     change: (ctx) => {
-      if (ctx.options.cpuOffload || ctx.device.kind === 'cpu') return undefined;
+      if (ctx.options.cpuOffload || ctx.device.kind !== 'gpu') return undefined;
       const s = ctx.options.sharding;
       const apply: Partial<EstimateOptions> = { cpuOffload: true, ...(s === 'none' || s === 'ddp' ? { sharding: 'zero2' } : {}) };
       const host = requiredHost(ctx, apply);
