@@ -268,6 +268,19 @@ describe('estimate: memory', () => {
     }
   });
 
+  it('an empty model, no input shape and a device reporting no memory still give a whole report', () => {
+    const graph = linearStack(0, 1, 1);
+    delete graph.input;
+    const device = { ...a100_80(), memoryBytes: Number.NaN };
+    const r = buildModelReport(graph, options({ seq: 0, batch: 0, gpuCount: 0, headroom: 2 }), [device]);
+    assert.equal(r.params.total, 0);
+    assert.equal(r.memory.train.weightsBytes, 0);
+    assert.equal(r.fit[0]!.availableBytes, 0);
+    assert.equal(r.fit[0]!.verdict, 'does-not-fit');
+    assert.ok(r.findings.filter((f) => f.code === 'estimate/option-invalid').length >= 4);
+    assertFiniteNonNegative(r, 'report');
+  });
+
   it('odd counts from a partial evaluation never leak NaN or negative numbers', () => {
     const graph = gpt2(2, 128);
     graph.params.total = Number.NaN;
