@@ -193,14 +193,23 @@ export function transformerGraph(spec: TransformerSpec): ModelGraph {
   });
 }
 
-/** Llama-2-7B (config.json: 32 layers, hidden 4096, 32 heads, FFN 11008, vocab 32000, untied head, RMSNorm). */
-export function llama2_7b(batch = 1, seq = 4096): ModelGraph {
+/**
+ * A Llama-family decoder at the 7–8B size (32 layers, hidden 4096, 32 heads of 128, RMSNorm,
+ * SwiGLU, untied head, no biases); the members differ in KV heads, FFN, vocabulary and context.
+ */
+export function llamaFamily(
+  name: string,
+  dims: { kvHeads: number; ffn: number; vocab: number; maxSeq: number; slidingWindow?: number },
+  batch: number,
+  seq: number,
+): ModelGraph {
+  const { vocab, ...rest } = dims;
   return transformerGraph({
-    name: 'Llama2_7B',
-    info: { layers: 32, hidden: 4096, heads: 32, kvHeads: 32, headDim: 128, ffn: 11008, mlp: 'swiglu', vocab: 32000, decoder: true, causal: true, maxSeq: 4096, fusedAttention: true },
+    name,
+    info: { layers: 32, hidden: 4096, heads: 32, headDim: 128, mlp: 'swiglu', vocab, decoder: true, causal: true, fusedAttention: true, ...rest },
     batch,
     seq,
-    vocab: 32000,
+    vocab,
     bias: false,
     normParams: 4096,
     finalNorm: true,
@@ -208,19 +217,14 @@ export function llama2_7b(batch = 1, seq = 4096): ModelGraph {
   });
 }
 
-/** Llama-3-8B (config.json: 8 KV heads, FFN 14336, vocab 128256, untied head). */
+/** Llama-2-7B (config.json: 32 KV heads, FFN 11008, vocab 32000, 4096 positions). */
+export function llama2_7b(batch = 1, seq = 4096): ModelGraph {
+  return llamaFamily('Llama2_7B', { kvHeads: 32, ffn: 11008, vocab: 32000, maxSeq: 4096 }, batch, seq);
+}
+
+/** Llama-3-8B (config.json: 8 KV heads, FFN 14336, vocab 128256, 8192 positions). */
 export function llama3_8b(batch = 1, seq = 8192): ModelGraph {
-  return transformerGraph({
-    name: 'Llama3_8B',
-    info: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 14336, mlp: 'swiglu', vocab: 128256, decoder: true, causal: true, maxSeq: 8192, fusedAttention: true },
-    batch,
-    seq,
-    vocab: 128256,
-    bias: false,
-    normParams: 4096,
-    finalNorm: true,
-    head: 'untied',
-  });
+  return llamaFamily('Llama3_8B', { kvHeads: 8, ffn: 14336, vocab: 128256, maxSeq: 8192 }, batch, seq);
 }
 
 /** GPT-2 small (12 layers, 768, 12 heads, 1024 positions, vocab 50257, head tied to the token embedding). */

@@ -11,10 +11,10 @@ import {
   linearStack,
   llama2_7b,
   llama3_8b,
+  llamaFamily,
   options,
   resnetGraph,
   rtx4090,
-  transformerGraph,
 } from './estimate-graphs';
 
 const KiB = 1024;
@@ -58,17 +58,7 @@ describe('estimate: memory', () => {
 
   it('sliding-window attention caps the KV cache (Mistral-7B, window 4096)', () => {
     // Mistral-7B-v0.1 config: 32 layers, 4096, 32 heads, 8 KV heads, FFN 14336, vocab 32000, sliding_window 4096.
-    const graph = transformerGraph({
-      name: 'Mistral7B',
-      info: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 14336, mlp: 'swiglu', vocab: 32000, decoder: true, causal: true, slidingWindow: 4096, maxSeq: 32768, fusedAttention: true },
-      batch: 1,
-      seq: 8192,
-      vocab: 32000,
-      bias: false,
-      normParams: 4096,
-      finalNorm: true,
-      head: 'untied',
-    });
+    const graph = llamaFamily('Mistral7B', { kvHeads: 8, ffn: 14336, vocab: 32000, maxSeq: 32768, slidingWindow: 4096 }, 1, 8192);
     assert.equal(graph.params.total, 7_241_732_096); // published Mistral-7B-v0.1 count
     const r = buildModelReport(graph, options({ mode: 'infer', precision: 'bf16', batch: 1 }), []);
     // 128 KiB per cached token (8 KV heads), 4096 tokens cached, not 8192.
