@@ -33,7 +33,7 @@ function largest(lo: number, hi: number, ok: (x: number) => boolean): number {
  * it, and bisection takes over if they do not.
  */
 function largestNear(guess: number, lo: number, hi: number, ok: (x: number) => boolean): number {
-  let x = Math.min(hi, Math.max(lo, Math.floor(guess)));
+  let x = Number.isFinite(guess) ? Math.min(hi, Math.max(lo, Math.floor(guess))) : lo;
   for (let step = 0; step < 4; step++) {
     if (!ok(x)) {
       if (x === lo) return lo - 1;
