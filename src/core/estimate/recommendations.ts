@@ -201,7 +201,8 @@ function conflicts(a: Partial<EstimateOptions>, b: Partial<EstimateOptions>): bo
 
 /** Memory after a change; devices of one kind share the answers through `cache`. */
 function after(ctx: RecommendContext, apply: Partial<EstimateOptions>, cache?: Map<string, number>): number {
-  const key = `${ctx.device.kind}|${JSON.stringify(apply)}`;
+  let key = ctx.device.kind;
+  for (const k in apply) key += `|${k}=${String(apply[k as keyof EstimateOptions])}`;
   const hit = cache?.get(key);
   if (hit !== undefined) return hit;
   const bytes = requiredFor(ctx.facts, { ...ctx.options, ...apply }, ctx.device.kind);
