@@ -30,10 +30,13 @@ export function formatCount(n: number): string {
   return String(Math.round(n));
 }
 
+const EXACT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Exact integer with thousands separators: 124439808 -> "124,439,808". */
 export function formatExact(n: number): string {
   if (!Number.isFinite(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  // One shared formatter: toLocaleString builds a new one on every call, which the estimate's hot path felt.
+  return EXACT.format(Math.round(n));
 }
 
 const DECIMAL_BYTES: Array<[number, string]> = [

@@ -93,6 +93,12 @@ export interface LayerNode {
 
   /** For Linear-like layers: [in_features, out_features], so LoRA adapters can be sized. */
   linearDims?: [number, number];
+  /**
+   * Shapes of the parameters registered directly on this module (torch order), when known.
+   * Optimizers that factor their state (Adafactor) and quantized storage formats (GGUF keeps
+   * 1-D tensors in fp32) read them; without them the engine falls back on `linearDims`.
+   */
+  paramShapes?: number[][];
   /** A note shown next to the row ("unknown layer from timm", "evaluated partially"). */
   note?: string;
 
@@ -125,6 +131,16 @@ export interface TransformerInfo {
   tiedEmbeddings?: boolean;
   /** The forward used a fused attention kernel (scaled_dot_product_attention / flash). */
   fusedAttention?: boolean;
+  /**
+   * Paths of the repeated blocks in the layer tree ("transformer.h.0", ...), so the engine
+   * applies the per-block activation formula to exactly these subtrees. When absent the
+   * engine looks for a container with `layers` children of one type.
+   */
+  blockPaths?: string[];
+  /** The blocks apply dropout with p > 0 in training (masks are saved). Absent: inferred from Dropout layers in a block. */
+  dropout?: boolean;
+  /** Normalisation layers of the blocks. Absent: rmsnorm for SwiGLU models (the Llama family), else layernorm. */
+  norm?: 'layernorm' | 'rmsnorm';
 }
 
 /** A `# profile:` comment's settings for one model (all optional). */

@@ -57,6 +57,12 @@ export interface EstimateOptions {
   headroom: number;
   /** Tokens (sequence models) or samples to train on, for total training FLOPs and time; 0 = not asked. */
   trainingTokens: number;
+  /**
+   * Mixed precision only: keep gradients in fp32 (torch.autocast does: parameters and their
+   * gradients stay fp32) rather than 16-bit (DeepSpeed ZeRO). Undefined: fp32 without ZeRO/FSDP,
+   * 16-bit with them.
+   */
+  fp32Gradients?: boolean;
 }
 
 export const DEFAULT_OPTIONS: EstimateOptions = {

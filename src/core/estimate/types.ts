@@ -16,6 +16,11 @@ export interface MemoryBreakdown {
   /** Allocator caching and fragmentation margin. */
   fragmentationBytes: number;
   totalBytes: number;
+  /**
+   * Host (CPU) RAM the plan needs besides the device: optimizer state, master weights and
+   * (ZeRO-3) parameters moved there by CPU offload. Not part of `totalBytes`, which is device memory.
+   */
+  hostBytes?: number;
   /** One line per term, for tooltips and the panel: { weightsBytes: "6.7B params × 2 B (bf16)" }. */
   explain: Record<string, string>;
 }
@@ -25,6 +30,8 @@ export interface MemoryEstimate {
   inference: MemoryBreakdown;
   /** Per-layer activation bytes in the chosen mode, keyed by layer path. */
   perLayerActivationBytes: Record<string, number>;
+  /** Path of the leaf layer with the most activation bytes in the chosen mode ("" when none). */
+  dominantLayer?: string;
 }
 
 export interface ComputeCounts {
@@ -40,6 +47,8 @@ export interface ComputeCounts {
   perToken?: number;
   /** For `trainingTokens` tokens/samples, when asked. */
   training?: number;
+  /** Cross-check for sequence models: 3·N·tokens MACs = 6·N·tokens FLOPs with N non-embedding params (Kaplan et al.). */
+  trainingCheck?: number;
 }
 
 export interface StorageEstimate {
@@ -60,6 +69,8 @@ export interface TimeEstimate {
   inferenceSeconds?: number;
   /** Decode throughput for sequence models. */
   tokensPerSecond?: number;
+  /** The whole run of `trainingTokens`, compute-bound, when asked. */
+  trainingSeconds?: number;
   bound: 'compute' | 'memory';
   utilization: number;
   explain: string;
