@@ -136,13 +136,21 @@ export function embedding(path: string, num: number, dim: number, indices: Shape
   });
 }
 
-/** nn.LayerNorm: saves its input plus fp32 mean and rstd per row. */
-export function layerNorm(path: string, dim: number, input: Shape, opts: { bias?: boolean; type?: string; affine?: boolean } = {}): LayerNode {
+/**
+ * nn.LayerNorm: saves its input plus fp32 mean and rstd per row. `saveInput: false` when another
+ * norm already keeps the same input (parallel-residual blocks normalise one tensor twice).
+ */
+export function layerNorm(
+  path: string,
+  dim: number,
+  input: Shape,
+  opts: { bias?: boolean; type?: string; affine?: boolean; saveInput?: boolean } = {},
+): LayerNode {
   const affine = opts.affine ?? true;
   const params = affine ? dim * (opts.bias === false ? 1 : 2) : 0;
   return moduleNode(path, opts.type ?? 'LayerNorm', [], {
     ownParams: params,
-    saves: { elements: numel(input), fixedBytes: 8 * rowsOf(input) },
+    saves: { elements: opts.saveInput === false ? 0 : numel(input), fixedBytes: 8 * rowsOf(input) },
     outputShapes: [input],
   });
 }
@@ -179,6 +187,18 @@ export function dropout(path: string, p: number, input: Shape): LayerNode {
   });
 }
 
+/**
+ * The attention-probability Dropout module. Its mask is counted in the attention op (eager), and a
+ * fused kernel applies dropout itself without calling the module, so the module keeps nothing.
+ */
+export function probabilityDropout(path: string, p: number, scores: Shape, ctx: BuildContext): LayerNode {
+  const node = dropout(path, p, scores);
+  node.savedFixedBytes = 0;
+  node.calls = ctx.fusedAttention ? 0 : 1;
+  node.note = `p=${p}; mask counted in the attention op`;
+  return node;
+}
+
 /** A parameter-free module that registers only buffers (rotary inverse frequencies). */
 export function bufferModule(path: string, type: string, buffers: number): LayerNode {
   return moduleNode(path, type, [], { ownBuffers: buffers, calls: 1 });
@@ -199,6 +219,8 @@ export interface AttentionCore {
   causal: boolean;
   /** Attention-probability dropout in training. */
   dropout: number;
+  /** Eager attention upcasts Q and K to fp32 before Q·Kᵀ (GPT-J): both are kept as fp32 copies. */
+  eagerUpcastQk?: boolean;
   /** The eager softmax runs in fp32 (`softmax(..., dtype=torch.float32)`, Llama family, BLOOM). */
   eagerSoftmaxFp32?: boolean;
   /**
@@ -236,7 +258,8 @@ export function attentionCore(path: string, core: AttentionCore, ctx: BuildConte
       ? { elements: ctx.fp32Compute ? 0 : scores, fixedBytes: 4 * scores }
       : { elements: scores, fixedBytes: 0 };
     const drop: Saves = core.dropout > 0 ? { elements: scores, fixedBytes: scores } : NO_SAVES;
-    saves = addSaves({ elements: q + k + v, fixedBytes: 0 }, probs, drop);
+    const qk: Saves = core.eagerUpcastQk ? { elements: 0, fixedBytes: 4 * (q + k) } : { elements: q + k, fixedBytes: 0 };
+    saves = addSaves(qk, { elements: v, fixedBytes: 0 }, probs, drop);
   }
   const type = ctx.fusedAttention ? 'scaled_dot_product_attention' : 'eager_attention';
   const notes = [
