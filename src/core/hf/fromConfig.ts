@@ -105,7 +105,7 @@ function pickRule(config: Record<string, unknown>, meta: HfGraphMeta, findings: 
         finding(
           'hf-partial-architecture',
           `model_type "${modelType}" is not in the catalog; profiling its text model (${String(inner.model_type)}) only, without the other towers.`,
-          meta.range,
+          meta.nameRange,
           'warning',
           meta.file,
         ),
@@ -119,7 +119,7 @@ function pickRule(config: Record<string, unknown>, meta: HfGraphMeta, findings: 
       modelType
         ? `transformers model_type "${modelType}" is not supported yet; supported: ${supportedTypes().join(', ')}.`
         : 'The config has no "model_type", so its architecture is unknown.',
-      meta.range,
+      meta.nameRange,
       'warning',
       meta.file,
     ),
@@ -147,7 +147,7 @@ function chooseHead(rule: ArchitectureRule, config: Record<string, unknown>, met
       finding(
         'hf-unsupported-head',
         `${meta.modelClass} is not built for ${rule.modelType}; profiling ${rule.classes[rule.defaultHead]} instead (the backbone is the same, the head may differ).`,
-        meta.range,
+        meta.nameRange,
         'info',
         meta.file,
       ),
@@ -172,7 +172,7 @@ function chooseAttention(rule: ArchitectureRule, config: Record<string, unknown>
       finding(
         'hf-attention-unsupported',
         `transformers has no sdpa attention for ${rule.modelType}; eager attention assumed.`,
-        meta.range,
+        meta.nameRange,
         'info',
         meta.file,
       ),
@@ -210,14 +210,14 @@ function uniqueFindings(list: Finding[]): Finding[] {
 export function graphFromHfConfig(config: Record<string, unknown>, meta: HfGraphMeta): ModelGraph {
   const findings: Finding[] = [];
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    findings.push(finding('hf-bad-config', 'The transformers config is not a JSON object.', meta.range, 'error', meta.file));
+    findings.push(finding('hf-bad-config', 'The transformers config is not a JSON object.', meta.nameRange, 'error', meta.file));
     return emptyGraph(meta, findings);
   }
   const picked = pickRule(config, meta, findings);
   if (!picked) return emptyGraph(meta, findings);
   const { rule } = picked;
   const merged = applyOverrides(picked.config, meta.loadArgs);
-  const reader = new ConfigReader(merged, meta.range, meta.file);
+  const reader = new ConfigReader(merged, meta.nameRange, meta.file);
 
   const head = chooseHead(rule, merged, meta, findings);
   const fusedAttention = chooseAttention(rule, merged, meta, findings);
@@ -229,7 +229,7 @@ export function graphFromHfConfig(config: Record<string, unknown>, meta: HfGraph
       finding(
         'hf-seq-exceeds-context',
         `Sequence length ${requestedSeq} is longer than the model's ${maxSeq}-token context (max_position_embeddings).`,
-        meta.range,
+        meta.nameRange,
         'warning',
         meta.file,
       ),
