@@ -262,12 +262,22 @@ export class Interp {
         const fin = this.execBlock(s.finalbody, f);
         return fin !== NORMAL ? fin : c;
       }
-      case 'with':
-        for (const item of s.items) {
-          const v = this.eval(item.x, f);
-          if (item.as) this.assign(item.as, v, f);
+      case 'with': {
+        const exits: Value[] = [];
+        try {
+          for (const item of s.items) {
+            const v = this.eval(item.x, f);
+            const enter = v.t === 'opaque' ? v.attrs?.get('__enter__') : undefined;
+            const entered = enter ? this.call(enter, [], new Map(), s.loc) : v;
+            const exit = v.t === 'opaque' ? v.attrs?.get('__exit__') : undefined;
+            if (exit) exits.push(exit);
+            if (item.as) this.assign(item.as, enter ? (entered.t === 'none' ? v : entered) : v, f);
+          }
+          return this.execBlock(s.body, f);
+        } finally {
+          for (const x of exits.reverse()) this.call(x, [], new Map(), s.loc);
         }
-        return this.execBlock(s.body, f);
+      }
       case 'assert': {
         const v = this.eval(s.x, f);
         if (truthy(v) === false) this.finding('warning', 'assert-failed', `Assertion fails with these values (line ${s.loc.sl + 1})`, s.loc);
@@ -917,6 +927,11 @@ export class Interp {
         return fn;
       case 'staticmethod':
         return this.call(fn.fn, args, kwargs, loc);
+      case 'opaque': {
+        const c = fn.attrs?.get('__call__');
+        if (c) return this.call(c, args, kwargs, loc);
+        return this.unknownAt(`call of ${fn.name}`, loc, 'not-callable');
+      }
       default:
         return this.unknownAt(`call of ${typeName(fn)}`, loc, 'not-callable');
     }
@@ -1030,7 +1045,7 @@ export class Interp {
     let inst: InstV | undefined;
     for (const c of cls.mro) {
       if (c.native?.create) {
-        inst = c.native.create(cls);
+        inst = c.native.create(cls, loc, this.currentFile);
         break;
       }
     }

@@ -75,7 +75,7 @@ export interface NativeV {
 }
 export interface NativeClassHooks {
   /** Create the instance (before __init__). */
-  create?(cls: ClassV): InstV;
+  create?(cls: ClassV, loc: Loc, file?: string): InstV;
   /** Constructor for builtin types called directly (int("3"), list(x)). */
   construct?(cls: ClassV, args: Value[], kwargs: Map<string, Value>, loc: Loc): Value;
   /** Attribute lookup after the instance dict and the class (nn.Module's registries). */
@@ -176,6 +176,12 @@ export interface TensorV {
   param?: boolean;
   /** Set for tensors produced by integer ops (token ids): saved copies are int64. */
   isInt?: boolean;
+  /** Storage shared with the tensor this one is a view of (id of the base); absent: its own. */
+  storage?: number;
+  /** Elements of the underlying storage, when this is a view of a larger or smaller tensor. */
+  storageNumel?: number;
+  /** True for views whose memory is not contiguous (after transpose/permute/expand). */
+  strided?: boolean;
 }
 
 export type Value =
