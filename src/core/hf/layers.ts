@@ -127,10 +127,17 @@ export function linear(path: string, inF: number, outF: number, bias: boolean, i
 }
 
 /** Token or position lookup: saves the int64 indices (8 bytes each) for the sparse gradient. */
-export function embedding(path: string, num: number, dim: number, indices: Shape, opts: { tied?: boolean; type?: string; note?: string } = {}): LayerNode {
+export function embedding(
+  path: string,
+  num: number,
+  dim: number,
+  indices: Shape,
+  opts: { tied?: boolean; type?: string; note?: string; indicesFromBuffer?: boolean } = {},
+): LayerNode {
   return moduleNode(path, opts.type ?? 'Embedding', [], {
     ownParams: opts.tied ? 0 : num * dim,
-    saves: { elements: 0, fixedBytes: 8 * numel(indices) },
+    // Indices sliced from a registered buffer (BERT's position_ids) are the buffer itself, not activations.
+    saves: { elements: 0, fixedBytes: opts.indicesFromBuffer ? 0 : 8 * numel(indices) },
     outputShapes: [[...indices, dim]],
     note: opts.note,
   });
@@ -225,7 +232,8 @@ export interface AttentionCore {
   eagerSoftmaxFp32?: boolean;
   /**
    * Elements per token of the tensor that holds the saved V, when V is a slice of a fused
-   * q/k/v projection output and is not repeated (GPT-NeoX, Phi-3): autograd keeps the whole tensor.
+   * q/k/v projection output and is not repeated (GPT-NeoX, Phi-3): a fused kernel keeps the
+   * slice, and with it the whole tensor.
    */
   vStoragePerToken?: number;
 }
@@ -245,7 +253,8 @@ export function attentionCore(path: string, core: AttentionCore, ctx: BuildConte
   const scores = b * heads * queryLen * keyLen;
   const q = b * heads * queryLen * headDim;
   const k = b * heads * keyLen * headDim;
-  const v = core.vStoragePerToken !== undefined ? b * keyLen * core.vStoragePerToken : k;
+  // Eager matmul copies a strided V view into a contiguous tensor; a fused kernel keeps the view.
+  const v = core.vStoragePerToken !== undefined && ctx.fusedAttention ? b * keyLen * core.vStoragePerToken : k;
   const macs = 2 * b * heads * queryLen * keyLen * headDim;
   let saves: Saves;
   if (ctx.fusedAttention) {

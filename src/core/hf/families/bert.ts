@@ -146,7 +146,9 @@ function embeddings(v: EncoderVariant, p: EncoderParams, path: string, ctx: Buil
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
   // BERT looks positions up from the [1, s] position_ids buffer; RoBERTa derives [b, s] ids from the input.
   const positionIds: Shape = v.modelType === 'roberta' ? ids : [1, ctx.seq];
-  const position = embedding(child(path, 'position_embeddings'), p.maxPos, p.hidden, positionIds);
+  const position = embedding(child(path, 'position_embeddings'), p.maxPos, p.hidden, positionIds, {
+    indicesFromBuffer: v.modelType !== 'roberta',
+  });
   position.outputShapes = [[...positionIds, p.hidden]];
   return moduleNode(
     path,
@@ -154,7 +156,8 @@ function embeddings(v: EncoderVariant, p: EncoderParams, path: string, ctx: Buil
     [
       embedding(child(path, 'word_embeddings'), p.vocab, p.hidden, ids),
       position,
-      embedding(child(path, 'token_type_embeddings'), p.typeVocab, p.hidden, ids),
+      // token_type_ids default to a view of the registered buffer.
+      embedding(child(path, 'token_type_embeddings'), p.typeVocab, p.hidden, ids, { indicesFromBuffer: true }),
       layerNorm(child(path, 'LayerNorm'), p.hidden, x),
       dropout(child(path, 'dropout'), p.hiddenDrop, x),
     ],

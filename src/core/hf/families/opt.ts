@@ -104,7 +104,8 @@ function decoderLayer(p: OptParams, path: string, x: Shape, ctx: BuildContext): 
       activation(child(path, 'activation_fn'), p.act, inner),
       layerNorm(child(path, 'self_attn_layer_norm'), p.hidden, x, { affine: p.affine }),
       linear(child(path, 'fc1'), p.hidden, p.ffn, p.bias, x),
-      linear(child(path, 'fc2'), p.ffn, p.hidden, p.bias, inner),
+      // fc2 reads the activation's output, which the activation keeps already (ReLU keeps its result).
+      linear(child(path, 'fc2'), p.ffn, p.hidden, p.bias, inner, { saveInput: activationRow(p.act).family !== 'relu' }),
       layerNorm(child(path, 'final_layer_norm'), p.hidden, x, { affine: p.affine }),
     ],
     { saves: { elements: 0, fixedBytes: masks }, outputShapes: [x], note: `residual dropout p=${p.dropout}` },
