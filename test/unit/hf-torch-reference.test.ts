@@ -134,3 +134,21 @@ describe('hf: Llama module tree as transformers names it', () => {
     assert.equal(op.macs, 2 * 2 * 8 * 16 * 16 * 8);
   });
 });
+
+describe('hf: Mixtral sparse MoE compute', () => {
+  it('routes every token to num_experts_per_tok experts: MACs assume uniform routing', () => {
+    const c = REF.cases['tiny-mixtral'].hf_config;
+    const g = graphFromHfConfig(c, { name: 'moe', range: R, nameRange: R, options: { ...DEFAULT_OPTIONS, batch: 2, seq: 16 } });
+    // T = 32 tokens, hidden 32, expert ffn 48, 4 experts, 2 per token, 4 heads of 8, 2 KV heads, vocab 100.
+    const T = 32;
+    const attention = T * 32 * 32 + 2 * T * 32 * 16 + T * 32 * 32 + 2 * 2 * 4 * 16 * 16 * 8;
+    const router = T * 32 * 4;
+    // Each token runs 2 SwiGLU experts of three 32x48 matrices (Mixtral, arXiv:2401.04088 §2.1).
+    const experts = T * 2 * 3 * 32 * 48;
+    const lmHead = T * 32 * 100;
+    assert.equal(subtreeSum(g.root, (n) => n.macs), 2 * (attention + router + experts) + lmHead);
+    const expert0 = [...walkLayers(g.root)].find(({ node }) => node.path === 'model.layers.0.block_sparse_moe.experts.0')?.node;
+    assert.deepEqual(expert0?.outputShapes, [[16, 32]]);
+    assert.match(expert0?.note ?? '', /uniform routing/);
+  });
+});
