@@ -1466,7 +1466,13 @@ function linearize(bases: ClassV[]): ClassV[] {
     if (!head) {
       const seen = new Set<ClassV>();
       const dfs: ClassV[] = [];
-      for (const b of bases) for (const c of b.mro) if (!seen.has(c)) (seen.add(c), dfs.push(c));
+      for (const b of bases) {
+        for (const c of b.mro) {
+          if (seen.has(c)) continue;
+          seen.add(c);
+          dfs.push(c);
+        }
+      }
       return dfs;
     }
     out.push(head);

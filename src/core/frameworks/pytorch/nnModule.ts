@@ -110,7 +110,11 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
   };
 
   Module.native = {
-    create: (cls, loc, file) => ({ t: 'inst', cls, dict: new Map(), native: newState(loc, file) }),
+    create: (cls, loc, file) => {
+      const inst: InstV = { t: 'inst', cls, dict: new Map(), native: newState(loc, file) };
+      if (rt.captureFirst && !rt.firstCreated) rt.firstCreated = inst;
+      return inst;
+    },
     getattr: (self, name) => {
       const s = rt.state(self);
       if (!s) return undefined;
@@ -726,7 +730,7 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
 /** Module.__call__: run forward under the trace; module-level calls are example inputs. */
 export function callModule(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc: Loc): Value {
   const interp = rt.interp;
-  if (interp.depth === 0 && !rt.trace && args.some((a) => a.t === 'tensor')) rt.onExampleCall?.(self, args, kw, loc);
+  if (!rt.trace && args.some((a) => a.t === 'tensor')) rt.onExampleCall?.(self, args, kw, loc);
   const own = !rt.trace;
   const trace = rt.trace ?? new Trace();
   rt.trace = trace;

@@ -59,6 +59,9 @@ export class TorchRuntime {
   trace: Trace | undefined;
   moduleClass!: ClassV;
   tensorClass!: ClassV;
+  /** While set, the first module created is kept (a budget may stop its __init__ half-way). */
+  captureFirst = false;
+  firstCreated: InstV | undefined;
   /** Called for `model(x)` at module level: the example input of that model. */
   onExampleCall?: (module: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc) => void;
 
