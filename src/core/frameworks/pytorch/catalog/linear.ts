@@ -28,16 +28,20 @@ function linearWeights(inFeatures: number, outFeatures: number, bias: boolean) {
   return w;
 }
 
-export const LINEAR_LAYERS: LayerSpec[] = [
-  defineRow({
-    type: 'Linear',
-    // out_proj of MultiheadAttention is this class (torch.nn.modules.linear).
-    aliases: ['NonDynamicallyQuantizableLinear'],
+function linearRow(type: string): LayerSpec {
+  return defineRow({
+    type,
     signature: 'in_features, out_features, bias=True, device=None, dtype=None',
     weights: (a) => linearWeights(a.nonNegative('in_features'), a.nonNegative('out_features'), a.bool('bias')),
     forward: (a, inputs) => linearCall(a, inputAt(a, inputs, 0), a.nonNegative('in_features'), a.nonNegative('out_features')),
     linearDims: (a) => [a.nonNegative('in_features'), a.nonNegative('out_features')],
-  }),
+  });
+}
+
+export const LINEAR_LAYERS: LayerSpec[] = [
+  linearRow('Linear'),
+  // MultiheadAttention's out_proj: a Linear subclass torch names apart (named_modules shows it).
+  linearRow('NonDynamicallyQuantizableLinear'),
   defineRow({
     type: 'LazyLinear',
     signature: 'out_features, bias=True, device=None, dtype=None',
