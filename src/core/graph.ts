@@ -7,6 +7,7 @@
  * (see `safeCount`); a count that could not be determined is 0 plus a finding.
  */
 import type { Finding, SourceRange } from './source';
+import type { Precision } from './options';
 
 export type Framework = 'pytorch' | 'keras' | 'transformers';
 
@@ -141,6 +142,12 @@ export interface TransformerInfo {
   dropout?: boolean;
   /** Normalisation layers of the blocks. Absent: rmsnorm for SwiGLU models (the Llama family), else layernorm. */
   norm?: 'layernorm' | 'rmsnorm';
+  /** Mixture of experts: experts per MoE layer (Mixtral num_local_experts); `ffn` is one expert's size. */
+  experts?: number;
+  /** Mixture of experts: experts each token is routed to (Mixtral num_experts_per_tok). */
+  expertsPerToken?: number;
+  /** Encoder-decoder models: decoder blocks (`layers` counts encoder and decoder blocks together). */
+  decoderLayers?: number;
 }
 
 /** A `# profile:` comment's settings for one model (all optional). */
@@ -153,6 +160,31 @@ export interface ProfileOverrides {
   mode?: string;
   /** Where the comment is, for diagnostics and for quick fixes that rewrite it. */
   range: SourceRange;
+}
+
+/**
+ * How a pretrained model's weights are stored and loaded, from its config.json and the
+ * `from_pretrained` arguments (`torch_dtype`, `load_in_4bit`, `quantization_config`).
+ */
+export interface WeightFormat {
+  /** dtype of the stored checkpoint (config.json `torch_dtype`): "float16", "bfloat16", "float32". */
+  checkpointDtype?: string;
+  /** dtype the source loads the weights in (`torch_dtype=` argument; "auto" resolved to the checkpoint's). */
+  loadDtype?: string;
+  /** Quantised loading (bitsandbytes) or a pre-quantised checkpoint (GPTQ, AWQ, fp8). */
+  quantization?: {
+    /** "bitsandbytes", "gptq", "awq", "fp8", ... as transformers' `quant_method` names them. */
+    method: string;
+    bits: number;
+    /** bitsandbytes 4-bit: "nf4" or "fp4". */
+    quantType?: string;
+    doubleQuant?: boolean;
+    computeDtype?: string;
+  };
+  /** The precision option these facts point to ("bf16", "int8", "nf4"), for the estimator's default. */
+  suggestedPrecision?: Precision;
+  /** For people: "checkpoint bfloat16; loaded in 4-bit NF4 (bitsandbytes), double quantization". */
+  description: string;
 }
 
 export interface ParamCounts {
@@ -183,6 +215,8 @@ export interface ModelGraph {
   input?: InputSpec;
   transformer?: TransformerInfo;
   profile?: ProfileOverrides;
+  /** Pretrained models: stored/loaded dtype and quantisation, when the config or the call says. */
+  weightFormat?: WeightFormat;
 
   /** True when some part could not be evaluated and the counts are a lower bound. */
   partial: boolean;

@@ -52,14 +52,28 @@ export type SavedRef =
    */
   | { elements: number; dtype: 'act' | 'bool' | 'int64' | 'fp32' };
 
-/** A layer output: one tensor, or a tuple of outputs (LSTM returns `output, (h_n, c_n)`). */
-export type OutTree = { shape: Shape } | OutTree[];
+/**
+ * A layer output: one tensor, or a tuple of outputs (LSTM returns `output, (h_n, c_n)`).
+ * `dtype: 'int'` marks integer tensors (pooling indices); absent means float.
+ * `null` is Python's None inside a tuple: MultiheadAttention with `need_weights=False`
+ * returns `(output, None)`, and callers unpack both.
+ */
+export type OutTree = { shape: Shape; dtype?: 'float' | 'int' } | OutTree[] | null;
 
 export interface LayerCall {
   output: OutTree;
   /** Forward MACs of this call, for the whole batch in the input shapes. */
   macs: number;
   saves: SavedRef[];
+}
+
+/** A submodule a layer creates in its constructor: a catalog type and its constructor arguments. */
+export interface ChildLayer {
+  /** Attribute name, the last segment of the torch path ("out_proj"). */
+  name: string;
+  /** Catalog type (a row's `type` or alias), as torch's `type(m).__name__` prints it. */
+  type: string;
+  args: Args;
 }
 
 /** Thrown by a row when arguments or input shapes are invalid; the message is shown to people. */
@@ -82,8 +96,24 @@ export interface LayerSpec {
    * Keras rows and torch Lazy* rows need the input shapes and return undefined without them.
    */
   weights(args: Args, inputs?: Shape[]): WeightSpec[] | undefined;
-  /** Output shapes, MACs and saved tensors for one call. `inputs` include the batch dimension. */
-  forward(args: Args, inputs: Shape[]): LayerCall;
+  /**
+   * Output shapes, MACs and saved tensors for one call. `inputs` are the tensor arguments
+   * of the call in order, batch dimension included. `call` holds the call's other
+   * arguments bound by name to `forwardSignature` (`need_weights=False`, `output_size=...`).
+   */
+  forward(args: Args, inputs: Shape[], call?: Args): LayerCall;
+  /**
+   * forward()'s parameters in Python syntax, as torch documents them
+   * ("query, key, value, key_padding_mask=None, need_weights=True, ..."), for binding
+   * the non-tensor arguments of a call into `call`. Absent: the call takes tensors only.
+   */
+  forwardSignature?: string;
+  /**
+   * Submodules the layer registers itself, with torch's names (MultiheadAttention's
+   * `out_proj`). Their weights are theirs, not the parent's; the parent's forward
+   * accounts for their compute when torch uses their weights without calling them.
+   */
+  children?(args: Args): ChildLayer[];
   /** Linear-like rows: [in, out], for sizing LoRA adapters. */
   linearDims?(args: Args, inputs?: Shape[]): [number, number] | undefined;
   /** Which inputs are integer indices (Embedding): their saved copies are int64. */

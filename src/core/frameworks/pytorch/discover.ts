@@ -1,0 +1,274 @@
+/**
+ * Finding torch models in an executed document, and profiling each one.
+ *
+ * Entries (each its own ModelGraph, evaluated with its own arguments):
+ * - class: every nn.Module subclass defined at the top level of the document
+ *   (directly or through other classes, LightningModule included), built with
+ *   its defaults; when __init__ needs arguments, the first instantiation seen
+ *   in the file supplies them, else a finding names what is missing. Helper
+ *   classes used inside other models (a Block) are listed too, because people
+ *   hover them; classes that define no forward and hold no parameters
+ *   (abstract bases, mixins) are left out.
+ * - instance / sequential: top-level assignments (also inside a top-level
+ *   `if __name__ == "__main__":`) whose value is a module with parameters or
+ *   buffers. Parameter-free builtin modules (losses, activations) are left out.
+ * - builder: top-level functions that need no arguments and return a call or
+ *   a name, when calling them returns a module.
+ */
+import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
+import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { ClassV, FuncV, InstV, Value } from '../../python/values';
+import type { DiscoveryContext, FrameworkPlugin } from '../registry';
+import { type ExampleCall, resolveInput, withImageSize } from './inputs';
+import { isModuleClass } from './nnModule';
+import { torchFactories, torchPackage } from './package';
+import type { TorchRuntime } from './runtime';
+import { buildTree } from './toGraph';
+import { Trace } from './trace';
+import { detectTransformer } from './transformerInfo';
+
+/** Per-document observations made while the file executed. */
+export interface TorchObservations {
+  examples: Map<InstV, ExampleCall[]>;
+  instantiations: Map<ClassV, { args: Value[]; kwargs: Map<string, Value> }>;
+}
+
+const observations = new WeakMap<object, TorchObservations>();
+
+/** Start observing example calls and instantiations (called before the document runs). */
+export function observeTorch(ctxKey: object, rt: TorchRuntime): TorchObservations {
+  const obs: TorchObservations = { examples: new Map(), instantiations: new Map() };
+  observations.set(ctxKey, obs);
+  rt.onExampleCall = (m, args, kwargs, loc) => {
+    let list = obs.examples.get(m);
+    if (!list) obs.examples.set(m, (list = []));
+    if (list.length < 4) list.push({ args, kwargs, line: loc.sl });
+  };
+  rt.interp.onInstantiate = (cls, _inst, args, kwargs) => {
+    if (!obs.instantiations.has(cls)) obs.instantiations.set(cls, { args, kwargs });
+  };
+  return obs;
+}
+
+interface Entry {
+  name: string;
+  kind: ModelKind;
+  loc: Loc;
+  nameLoc: Loc;
+  /** What to profile: an existing instance, or how to make one. */
+  instance?: InstV;
+  make?: () => Value;
+  cls?: ClassV;
+  /** Class entries whose __init__ needs arguments nobody supplied. */
+  missing?: string[];
+}
+
+function returnsCallOrName(body: Stmt[]): boolean {
+  for (const s of body) {
+    if (s.k === 'return' && s.x && (s.x.k === 'call' || s.x.k === 'name' || s.x.k === 'cond')) return true;
+    if (s.k === 'if' && (returnsCallOrName(s.body) || returnsCallOrName(s.orelse))) return true;
+    if ((s.k === 'for' || s.k === 'while' || s.k === 'with') && returnsCallOrName(s.body)) return true;
+    if (s.k === 'try' && returnsCallOrName(s.body)) return true;
+  }
+  return false;
+}
+
+function needsNoArgs(fn: FunctionDef): boolean {
+  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
+}
+
+/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
+function topLevel(body: Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of body) {
+    out.push(s);
+    if (s.k === 'if') out.push(...s.body, ...s.orelse);
+    else if (s.k === 'with') out.push(...s.body);
+    else if (s.k === 'try') out.push(...s.body);
+  }
+  return out;
+}
+
+function hasOwnForward(cls: ClassV, moduleClass: ClassV): boolean {
+  for (const c of cls.mro) {
+    if (c === moduleClass) return false;
+    if (c.dict.has('forward')) return true;
+  }
+  return false;
+}
+
+export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
+  const interp = ctx.interp;
+  const pkg = torchPackage(interp);
+  const rt = pkg.rt;
+  const obs = observations.get(ctx) ?? { examples: new Map(), instantiations: new Map() };
+  const entries: Entry[] = [];
+  const seenInstances = new Set<InstV>();
+
+  for (const s of topLevel(ctx.ast.body)) {
+    if (s.k === 'class') {
+      const v = ctx.main.dict.get(s.cls.name);
+      if (!v || v.t !== 'class' || v.def !== s.cls || !isModuleClass(rt, v)) continue;
+      entries.push(classEntry(ctx, rt, v, s.cls, obs));
+    } else if (s.k === 'assign' || s.k === 'annassign') {
+      const targets = s.k === 'assign' ? s.targets : [s.target];
+      for (const t of targets) {
+        if (t.k !== 'name') continue;
+        const v = ctx.main.dict.get(t.id);
+        if (!v || !rt.isModule(v) || seenInstances.has(v) || ctx.claimed(v)) continue;
+        seenInstances.add(v);
+        if (!hasWeights(rt, v)) continue;
+        const rhs: Expr | undefined = s.k === 'assign' ? s.x : s.x;
+        const kind: ModelKind = v.cls.name === 'Sequential' && rhs?.k === 'call' ? 'sequential' : 'instance';
+        entries.push({ name: t.id, kind, loc: s.loc, nameLoc: t.loc, instance: v, cls: v.cls });
+      }
+    } else if (s.k === 'def') {
+      const f = ctx.main.dict.get(s.fn.name);
+      if (!f || f.t !== 'func' || f.def !== s.fn || !needsNoArgs(s.fn) || !returnsCallOrName(s.fn.body)) continue;
+      entries.push({ name: s.fn.name, kind: 'builder', loc: s.fn.loc, nameLoc: s.fn.nameLoc, make: () => interp.call(f as FuncV, [], new Map(), s.fn.nameLoc) });
+    }
+  }
+
+  // Classes that need arguments go last: other models' constructors may instantiate them.
+  const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
+  const graphs: ModelGraph[] = [];
+  for (const { e } of order) {
+    if (!ctx.timeLeft()) {
+      interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc, undefined);
+      continue;
+    }
+    if (e.missing?.length) {
+      const inst = e.cls ? obs.instantiations.get(e.cls) : undefined;
+      if (inst) e.make = () => interp.call(e.cls!, inst.args, inst.kwargs, e.nameLoc);
+      else {
+        interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
+        continue;
+      }
+    }
+    const g = profileEntry(ctx, rt, e, obs);
+    if (g) graphs.push(g);
+  }
+  return graphs;
+}
+
+function hasWeights(rt: TorchRuntime, m: InstV): boolean {
+  if (!m.cls.builtin) return true;
+  return rt.namedTensors(m, 'params', true).length > 0 || rt.namedTensors(m, 'buffers', true).length > 0;
+}
+
+function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: ClassDef, obs: TorchObservations): Entry {
+  const e: Entry = { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls };
+  const init = ctx.interp.lookupClass(cls, '__init__');
+  if (init && init.t === 'func') {
+    const missing = ctx.interp.missingArgs(init, 1, []);
+    if (missing.length) e.missing = missing;
+  }
+  if (!e.missing) e.make = () => ctx.interp.call(cls, [], new Map(), def.nameLoc);
+  void rt;
+  void obs;
+  return e;
+}
+
+function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations): ModelGraph | undefined {
+  const interp = ctx.interp;
+  const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
+  state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl);
+  if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
+    state.profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
+  }
+  const g = ctx.guarded(e.name, () => {
+    if (e.instance) state.inst = e.instance;
+    else if (e.make) {
+      rt.captureFirst = true;
+      rt.firstCreated = undefined;
+      try {
+        const v = e.make();
+        if (rt.isModule(v)) state.inst = v;
+        else state.notModule = true;
+      } finally {
+        rt.captureFirst = false;
+        if (!state.inst && !state.notModule && e.kind !== 'builder') state.inst = rt.firstCreated;
+      }
+    }
+    if (!state.inst) return;
+    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && !hasWeights(rt, state.inst)) {
+      state.notModule = true;
+      return;
+    }
+    const examples = [...(obs.examples.get(state.inst) ?? [])];
+    if (!examples.length && e.cls) for (const [m, ex] of obs.examples) if (m.cls === e.cls) examples.push(...ex);
+    const resolved = resolveInput(rt, state.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
+    if ('missing' in resolved) {
+      interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
+      return;
+    }
+    state.input = resolved.spec;
+    state.trace = runForward(rt, state.inst, resolved.args, resolved.kwargs, e.nameLoc);
+    if (state.trace.errors && resolved.alternatives) {
+      // The hinted image size does not fit the layers: try the usual sizes, quietly.
+      const sink = interp.sink;
+      for (const size of resolved.alternatives) {
+        interp.sink = { findings: [], partial: false, seen: new Set() };
+        const alt = withImageSize(rt, resolved, size);
+        const t = runForward(rt, state.inst, alt.args, alt.kwargs, e.nameLoc);
+        if (!t.errors) {
+          sink.findings = sink.findings.filter((f) => f.code !== 'shape-error');
+          sink.partial = sink.findings.some((f) => f.severity !== 'info');
+          interp.sink = sink;
+          state.trace = t;
+          state.input = alt.spec;
+          return;
+        }
+      }
+      interp.sink = sink;
+    }
+  });
+  if (!state.inst || state.notModule) return undefined;
+  const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
+  tree.root.range = ctx.range(e.loc);
+  const graph: ModelGraph = {
+    name: e.name,
+    kind: e.kind,
+    framework: 'pytorch',
+    range: ctx.range(e.loc),
+    nameRange: ctx.range(e.nameLoc),
+    params: tree.params,
+    root: tree.root,
+    partial: g.partial,
+    findings: g.findings,
+  };
+  if (state.input) graph.input = state.input;
+  if (state.profile) graph.profile = state.profile;
+  try {
+    const info = detectTransformer(rt, state.inst, tree.root, state.trace);
+    if (info) graph.transformer = info;
+  } catch {
+    // Transformer facts are an extra; a model they cannot be read from is still profiled.
+  }
+  return graph;
+}
+
+/** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */
+export function runForward(rt: TorchRuntime, model: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc): Trace {
+  const trace = new Trace();
+  for (const [, t] of rt.namedTensors(model, 'params', true)) trace.weightStorages.add(t.storage ?? t.id);
+  for (const [, t] of rt.namedTensors(model, 'buffers', true)) trace.weightStorages.add(t.storage ?? t.id);
+  const prev = rt.trace;
+  rt.trace = trace;
+  try {
+    rt.interp.call(model, args, kwargs, loc);
+  } finally {
+    rt.trace = prev;
+  }
+  return trace;
+}
+
+export const PYTORCH_PLUGIN: FrameworkPlugin = {
+  id: 'pytorch',
+  order: 100,
+  modules: torchFactories,
+  prepare: (ctx) => {
+    observeTorch(ctx, torchPackage(ctx.interp).rt);
+  },
+  discover: discoverTorch,
+};

@@ -1,0 +1,245 @@
+/**
+ * The input a torch model is traced with, from the sources DESIGN.md ranks:
+ * a `# profile:` comment, an example call in the file, the settings, then
+ * inference from the first layer plus dataset hints (MNIST 1×28×28, CIFAR
+ * 3×32×32, else 3×224×224 for images; token ids for embeddings).
+ */
+import type { InputSpec, ProfileOverrides, Shape } from '../../graph';
+import type { EstimateOptions } from '../../options';
+import { int, type InstV, type TensorV, type Value } from '../../python/values';
+import type { ArgValue } from '../layerSpec';
+import type { TorchRuntime } from './runtime';
+
+export interface ExampleCall {
+  args: Value[];
+  kwargs: Map<string, Value>;
+  line: number;
+}
+
+export interface ResolvedInput {
+  args: Value[];
+  kwargs: Map<string, Value>;
+  spec: InputSpec;
+  /** Other spatial sizes to try when the first one does not fit the model (inferred image inputs only). */
+  alternatives?: number[];
+}
+
+/** Sequence length when nothing says otherwise (the seqLength setting's documented default). */
+export const DEFAULT_SEQ = 512;
+/** Longest context taken from a model's own maximum by default. */
+export const MAX_DEFAULT_SEQ = 2048;
+
+export interface DatasetHint {
+  size: number;
+  name: string;
+}
+
+/** Dataset names in the source decide the image size of an inferred input. */
+export function datasetHint(text: string): DatasetHint {
+  if (/\b(Fashion|K|E|Q)?MNIST\b/i.test(text)) return { size: 28, name: 'MNIST' };
+  if (/\bCIFAR-?(10|100)?\b/i.test(text)) return { size: 32, name: 'CIFAR' };
+  if (/\bSTL-?10\b/i.test(text)) return { size: 96, name: 'STL-10' };
+  return { size: 224, name: 'ImageNet' };
+}
+
+function num(a: ArgValue): number | undefined {
+  return typeof a === 'number' ? a : undefined;
+}
+
+function shapeText(s: Shape): string {
+  return s.join('×');
+}
+
+interface Inferred {
+  shape: Shape;
+  dtype: 'float' | 'int';
+  description: string;
+  seq?: number;
+  alternatives?: number[];
+}
+
+/** Find the first layer that fixes the input's shape (named_modules order). */
+function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq: number, seqWhy: string, hint: DatasetHint): Inferred | undefined {
+  const mods = rt.namedModules(model);
+  for (let i = 0; i < mods.length; i++) {
+    const [path, m] = mods[i]!;
+    const s = rt.state(m);
+    if (!s?.spec || !s.args) continue;
+    const a = s.args;
+    const t = s.spec.type;
+    const where = path ? `${t} '${path}'` : t;
+    if (t === 'Embedding' || t === 'EmbeddingBag') {
+      return { shape: [batch, seq], dtype: 'int', description: `token ids [${batch}, ${seq}] for ${where} (${seqWhy})`, seq };
+    }
+    if (t === 'Linear' || t === 'Bilinear') {
+      const inF = num(a.in_features ?? a.in1_features);
+      if (inF === undefined) return undefined;
+      // A Linear that follows a Flatten takes flattened images: recover the image for the common sizes.
+      const prev = mods.slice(0, i).some(([, x]) => rt.state(x)?.spec?.type === 'Flatten');
+      const image = prev ? IMAGE_BY_FEATURES.get(inF) : undefined;
+      if (image) return { shape: [batch, ...image], dtype: 'float', description: `${shapeText(image)} images flattened into ${where} (in_features=${inF})` };
+      return { shape: [batch, inF], dtype: 'float', description: `${inF} features for ${where}` };
+    }
+    const conv = /^(Conv|ConvTranspose|LazyConv)([123])d$/.exec(t);
+    if (conv) {
+      const c = num(a.in_channels);
+      if (c === undefined) return undefined;
+      const rank = Number(conv[2]);
+      const size = rank === 1 ? seq : hint.size;
+      const spatial = rank === 3 ? [16, 112, 112] : Array(rank).fill(size);
+      const why = rank === 2 ? `${hint.name} ${hint.size}×${hint.size}${hint.name === 'ImageNet' ? ' default' : ' hint'}` : rank === 1 ? seqWhy : 'video clip 16×112×112 default';
+      return {
+        shape: [batch, c, ...spatial],
+        dtype: 'float',
+        description: `${c}×${spatial.join('×')} for ${where} (${why})`,
+        alternatives: rank === 2 ? [224, 32, 28, 64, 96, 128, 256, 299, 512].filter((x) => x !== hint.size) : undefined,
+      };
+    }
+    if (t === 'LSTM' || t === 'GRU' || t === 'RNN') {
+      const f = num(a.input_size);
+      if (f === undefined) return undefined;
+      const bf = a.batch_first === true;
+      const shape = bf ? [batch, seq, f] : [seq, batch, f];
+      return { shape, dtype: 'float', description: `sequence of ${seq} steps × ${f} features for ${where}${bf ? '' : ' (sequence first)'} (${seqWhy})`, seq };
+    }
+    if (t === 'MultiheadAttention') {
+      const d = num(a.embed_dim);
+      if (d === undefined) return undefined;
+      const bf = a.batch_first === true;
+      return { shape: bf ? [batch, seq, d] : [seq, batch, d], dtype: 'float', description: `${seq} tokens × ${d} for ${where} (${seqWhy})`, seq };
+    }
+    if (t === 'BatchNorm1d' || t === 'LayerNorm') {
+      const d = num(a.num_features) ?? (Array.isArray(a.normalized_shape) ? num(a.normalized_shape[0]!) : num(a.normalized_shape));
+      if (d === undefined) return undefined;
+      return { shape: [batch, d], dtype: 'float', description: `${d} features for ${where}` };
+    }
+    if (t === 'BatchNorm2d' || t === 'GroupNorm' || t === 'InstanceNorm2d') {
+      const c = num(a.num_features ?? a.num_channels);
+      if (c === undefined) return undefined;
+      return { shape: [batch, c, hint.size, hint.size], dtype: 'float', description: `${c}×${hint.size}×${hint.size} for ${where}` };
+    }
+  }
+  return undefined;
+}
+
+/** Common flattened image sizes: in_features -> [C, H, W]. */
+const IMAGE_BY_FEATURES = new Map<number, Shape>([
+  [784, [1, 28, 28]],
+  [3072, [3, 32, 32]],
+  [150528, [3, 224, 224]],
+  [1024, [1, 32, 32]],
+]);
+
+/** `block_size` / `max_position_embeddings` / `max_seq_len` found on the model or its config. */
+export function modelMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
+  const names = ['block_size', 'max_position_embeddings', 'max_seq_len', 'max_seq_length', 'context_length', 'n_positions', 'n_ctx', 'max_len', 'seq_len'];
+  const look = (v: Value, depth: number): number | undefined => {
+    if (depth > 2 || v.t !== 'inst') return undefined;
+    for (const n of names) {
+      const x = v.dict.get(n) ?? rt.interp.lookupClass(v.cls, n);
+      if (x && x.t === 'int' && x.v > 0n && x.v < 100_000_000n) return Number(x.v);
+    }
+    for (const [k, x] of v.dict) if (/config|cfg|args|params/i.test(k)) {
+      const r = look(x, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  for (const [, m] of rt.namedModules(model)) {
+    const r = look(m, 0);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function rebatch(rt: TorchRuntime, t: TensorV, batch: number, exampleBatch: number): TensorV {
+  if (!t.shape || !t.shape.length || t.shape[0] !== exampleBatch) return t;
+  return rt.tensor([batch, ...t.shape.slice(1)], { dtype: t.dtype });
+}
+
+export function resolveInput(
+  rt: TorchRuntime,
+  model: InstV,
+  opts: { options: EstimateOptions; profile?: ProfileOverrides; examples: ExampleCall[]; text: string },
+): ResolvedInput | { missing: string } {
+  const { options, profile, examples } = opts;
+  const batch = profile?.batch ?? options.batch;
+  const batchWhy = profile?.batch ? 'batch from # profile:' : 'batch from settings';
+  const maxSeq = modelMaxSeq(rt, model);
+  const seq = profile?.seq ?? options.seq ?? (maxSeq ? Math.min(maxSeq, MAX_DEFAULT_SEQ) : DEFAULT_SEQ);
+  const seqWhy = profile?.seq ? 'seq from # profile:' : options.seq ? 'seq from settings' : maxSeq ? `the model's context of ${maxSeq}${maxSeq > MAX_DEFAULT_SEQ ? `, capped at ${MAX_DEFAULT_SEQ}` : ''}` : `default sequence length ${DEFAULT_SEQ}`;
+  const hint = datasetHint(opts.text);
+  const first = inferFromFirstLayer(rt, model, batch, seq, seqWhy, hint);
+  const tokenModel = first?.dtype === 'int';
+
+  const make = (shape: Shape, dtype: 'float' | 'int'): TensorV => rt.tensor(shape, { dtype: dtype === 'int' ? 'int64' : 'float32' });
+  const spec = (shape: Shape, dtype: 'float' | 'int', source: InputSpec['source'], description: string, s?: number): InputSpec => {
+    const out: InputSpec = { shapes: [shape], dtypes: [dtype], source, description, batch };
+    if (s !== undefined) out.seq = s;
+    return out;
+  };
+
+  // 1. # profile: input=(...) or seq=N
+  if (profile?.input) {
+    const shape = [batch, ...profile.input];
+    const dtype = tokenModel && profile.input.length === 1 ? 'int' : 'float';
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'comment', `input ${shapeText(profile.input)} from # profile: (line ${profile.range.start.line + 1}), ${batchWhy}`) };
+  }
+  if (profile?.seq && tokenModel) {
+    const shape = [batch, profile.seq];
+    return { args: [make(shape, 'int')], kwargs: new Map(), spec: spec(shape, 'int', 'comment', `token ids [${batch}, ${profile.seq}] from # profile: (line ${profile.range.start.line + 1})`, profile.seq) };
+  }
+  // 2. an example call in the file
+  const ex = examples.find((e) => e.args.some((a) => a.t === 'tensor' && a.shape));
+  if (ex) {
+    const firstT = ex.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape)!;
+    const exBatch = firstT.shape![0] ?? 1;
+    const useSeq = options.seq === undefined && !profile?.seq;
+    const args = ex.args.map((a) => (a.t === 'tensor' ? rebatch(rt, a, batch, exBatch) : a));
+    const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, v.t === 'tensor' ? rebatch(rt, v, batch, exBatch) : v] as [string, Value]));
+    const tensors = args.filter((a): a is TensorV => a.t === 'tensor');
+    const s = tensors[0]!.shape!;
+    const out: InputSpec = {
+      shapes: tensors.map((t) => t.shape ?? []),
+      dtypes: tensors.map((t) => (t.isInt ? 'int' : 'float')),
+      source: 'example',
+      description: `example input ${shapeText(s.slice(1))} from the call on line ${ex.line + 1}, ${batchWhy}`,
+      batch,
+    };
+    if (firstT.isInt && s.length === 2) out.seq = s[1];
+    void useSeq;
+    return { args, kwargs, spec: out };
+  }
+  // 3. settings
+  if (options.input && options.input.length) {
+    const shape = [batch, ...options.input];
+    const dtype = tokenModel && options.input.length === 1 ? 'int' : 'float';
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'setting', `input ${shapeText(options.input)} from settings, ${batchWhy}`) };
+  }
+  if (options.seq && tokenModel) {
+    const shape = [batch, options.seq];
+    return { args: [make(shape, 'int')], kwargs: new Map(), spec: spec(shape, 'int', 'setting', `token ids [${batch}, ${options.seq}] (seq from settings)`, options.seq) };
+  }
+  // 4. inference from the first layer
+  if (first) {
+    return {
+      args: [make(first.shape, first.dtype)],
+      kwargs: new Map(),
+      spec: spec(first.shape, first.dtype, 'inferred', `${first.description}, ${batchWhy}`, first.seq),
+      alternatives: first.alternatives,
+    };
+  }
+  void int;
+  return { missing: `No input shape for ${model.cls.name}: add \`# profile: input=(...)\` on the class line, or an example call such as \`model(torch.randn(...))\`` };
+}
+
+/** The same inferred input with another image size (when the hinted one does not fit the model). */
+export function withImageSize(rt: TorchRuntime, r: ResolvedInput, size: number): ResolvedInput {
+  const s = r.spec.shapes[0]!;
+  const shape = [...s.slice(0, 2), ...s.slice(2).map(() => size)];
+  return {
+    args: [rt.tensor(shape)],
+    kwargs: new Map(),
+    spec: { ...r.spec, shapes: [shape], description: r.spec.description.replace(/\d+×\d+×\d+ for/, `${shape.slice(1).join('×')} for`).replace(/\(([^)]*?)\d+×\d+( default| hint)\)/, `(${size}×${size}, the size the layers fit)`) },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * A traced torch module -> the LayerNode tree and parameter counts of the
+ * ModelGraph. Counting follows torch exactly: modules in named_modules() order
+ * (a module registered twice appears once), parameters in named_parameters()
+ * order, shared tensors counted once at their first owner, buffers apart.
+ */
+import { safeCount, type LayerNode, type ParamCounts } from '../../graph';
+import type { Loc } from '../../python/ast';
+import type { InstV, TensorV } from '../../python/values';
+import type { SourceRange } from '../../source';
+import type { TorchRuntime } from './runtime';
+import type { FunctionalNode, Trace } from './trace';
+
+function toRange(loc: Loc): SourceRange {
+  return { start: { line: loc.sl, character: loc.sc }, end: { line: loc.el, character: loc.ec } };
+}
+
+function numel(t: TensorV): number {
+  return t.shape ? t.shape.reduce((a, b) => a * b, 1) : 0;
+}
+
+export interface BuiltTree {
+  root: LayerNode;
+  params: ParamCounts;
+}
+
+export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefined, analysedFile: string, rootType?: string): BuiltTree {
+  const seenModules = new Set<InstV>();
+  const seenParams = new Set<TensorV>();
+  const seenBuffers = new Set<TensorV>();
+  const counts: ParamCounts = { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 };
+
+  const functionalNode = (parentPath: string, f: FunctionalNode): LayerNode => ({
+    path: parentPath ? `${parentPath}.${f.name}` : f.name,
+    type: f.type,
+    range: toRange(f.loc),
+    ...(f.file && f.file !== analysedFile && !f.file.startsWith('<') ? { file: f.file } : {}),
+    functional: true,
+    builtin: true,
+    ownParams: 0,
+    ownTrainableParams: 0,
+    ownBuffers: 0,
+    calls: f.stats.calls,
+    ...(f.stats.outputShapes ? { outputShapes: f.stats.outputShapes } : {}),
+    macs: safeCount(f.stats.macs),
+    savedElements: safeCount(f.stats.savedElements),
+    savedFixedBytes: safeCount(f.stats.savedFixedBytes),
+    outputElements: safeCount(f.stats.outputElements),
+    children: [],
+  });
+
+  const visit = (m: InstV, path: string): LayerNode => {
+    seenModules.add(m);
+    const s = rt.state(m)!;
+    let own = 0;
+    let ownTrainable = 0;
+    for (const t of s.params.values()) {
+      if (!t || seenParams.has(t)) continue;
+      seenParams.add(t);
+      const n = numel(t);
+      own += n;
+      if (t.requiresGrad) ownTrainable += n;
+    }
+    let ownBuffers = 0;
+    for (const t of s.buffers.values()) {
+      if (!t || seenBuffers.has(t)) continue;
+      seenBuffers.add(t);
+      ownBuffers += numel(t);
+    }
+    counts.total += own;
+    counts.trainable += ownTrainable;
+    counts.buffers += ownBuffers;
+    const stats = trace?.modules.get(m);
+    const node: LayerNode = {
+      path,
+      type: path === '' && rootType ? rootType : m.cls.name,
+      builtin: !!m.cls.builtin,
+      ownParams: safeCount(own),
+      ownTrainableParams: safeCount(ownTrainable),
+      ownBuffers: safeCount(ownBuffers),
+      calls: stats?.calls ?? 0,
+      macs: safeCount(stats?.macs ?? 0),
+      savedElements: safeCount(stats?.savedElements ?? 0),
+      savedFixedBytes: safeCount(stats?.savedFixedBytes ?? 0),
+      outputElements: safeCount(stats?.outputElements ?? 0),
+      children: [],
+    };
+    if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
+    if (path !== '' || !rootType) {
+      node.range = toRange(s.loc);
+      if (s.file && s.file !== analysedFile && !s.file.startsWith('<')) node.file = s.file;
+    }
+    if (s.spec?.linearDims && s.args) {
+      try {
+        const dims = s.spec.linearDims(s.args);
+        if (dims) node.linearDims = dims;
+      } catch {
+        // A row that cannot size itself has no LoRA dims.
+      }
+    }
+    if (s.broken) node.note = `not built: ${s.broken}`;
+    else if (s.lazy) node.note = 'lazy layer: sized at its first call, which the forward did not reach';
+    for (const [name, child] of s.modules) {
+      if (!child || seenModules.has(child)) continue;
+      node.children.push(visit(child, path ? `${path}.${name}` : name));
+    }
+    const fns = trace?.functional.get(m);
+    if (fns) for (const f of fns.values()) node.children.push(functionalNode(path, f));
+    return node;
+  };
+
+  const root = visit(model, '');
+  counts.total = safeCount(counts.total);
+  counts.trainable = safeCount(counts.trainable);
+  counts.nonTrainable = safeCount(counts.total - counts.trainable);
+  counts.buffers = safeCount(counts.buffers);
+  return { root, params: counts };
+}

@@ -1,0 +1,172 @@
+/**
+ * Recognises a transformer in a traced torch model: the stack of identical
+ * attention blocks, and from it hidden size, heads, KV heads (GQA), head dim,
+ * FFN size and kind (SwiGLU when gate/up/down with SiLU), vocabulary (LM
+ * head), causality, context length, tied embeddings and fused attention.
+ * Read from module attributes (n_head, num_key_value_heads ...), layer
+ * arguments and the shapes the forward produced.
+ */
+import type { LayerNode, TransformerInfo } from '../../graph';
+import type { InstV, TensorV, Value } from '../../python/values';
+import type { TorchRuntime } from './runtime';
+import type { Trace } from './trace';
+import { modelMaxSeq } from './inputs';
+
+const HEAD_ATTRS = ['n_head', 'n_heads', 'num_heads', 'num_attention_heads', 'nhead', 'heads', 'n_heads_q', 'num_q_heads'];
+const KV_ATTRS = ['n_kv_heads', 'n_kv_head', 'num_key_value_heads', 'num_kv_heads', 'n_kv', 'kv_heads', 'n_head_kv', 'num_kv'];
+const ATTN_NAME = /attn|attention/i;
+const QKV_NAME = /(^|_)(q|k|v|qkv|query|key|value|wq|wk|wv|c_attn|in_proj|to_q|to_k|to_v|to_qkv|kv)(_proj)?$/i;
+
+function intAttr(v: Value | undefined): number | undefined {
+  return v && v.t === 'int' && v.v > 0n && v.v < 10_000_000n ? Number(v.v) : undefined;
+}
+
+function findAttr(rt: TorchRuntime, mods: InstV[], names: string[]): number | undefined {
+  const seen = new Set<Value>();
+  const look = (v: Value, depth: number): number | undefined => {
+    if (depth > 2 || v.t !== 'inst' || seen.has(v)) return undefined;
+    seen.add(v);
+    for (const n of names) {
+      const x = intAttr(v.dict.get(n));
+      if (x) return x;
+    }
+    for (const [k, x] of v.dict) if (/config|cfg|args|params/i.test(k)) {
+      const r = look(x, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  for (const m of mods) {
+    const r = look(m, 0);
+    if (r) return r;
+  }
+  void rt;
+  return undefined;
+}
+
+interface Linear {
+  path: string;
+  name: string;
+  inF: number;
+  outF: number;
+  weight?: TensorV;
+}
+
+export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNode, trace: Trace | undefined): TransformerInfo | undefined {
+  const named = rt.namedModules(model);
+  const byPath = new Map(named);
+  const typeOf = (m: InstV) => rt.state(m)?.spec?.type ?? m.cls.name;
+
+  // The block stack: the longest container of same-class modules with attention inside.
+  let best: { path: string; blocks: InstV[] } | undefined;
+  const hasAttention = (block: InstV, path: string): boolean => {
+    for (const [p, m] of named) {
+      if (p !== path && !p.startsWith(path + '.')) continue;
+      if (typeOf(m) === 'MultiheadAttention' || ATTN_NAME.test(p.slice(path.length))) return true;
+    }
+    void block;
+    const node = findNode(root, path);
+    return !!node && hasFunctional(node, (t) => t === 'scaled_dot_product_attention' || t === 'softmax');
+  };
+  for (const [path, m] of named) {
+    const s = rt.state(m);
+    if (!s || !(m.cls.name === 'ModuleList' || m.cls.name === 'Sequential')) continue;
+    const kids = [...s.modules.values()].filter((x): x is InstV => !!x);
+    if (kids.length < 1 || !kids.every((k) => k.cls === kids[0]!.cls)) continue;
+    const firstPath = [...s.modules.keys()][0]!;
+    if (!hasAttention(kids[0]!, path ? `${path}.${firstPath}` : firstPath)) continue;
+    if (!best || kids.length > best.blocks.length) best = { path, blocks: kids };
+  }
+  if (!best) return undefined;
+  const blockPath = `${best.path ? best.path + '.' : ''}${[...rt.state(byPath.get(best.path)!)!.modules.keys()][0]}`;
+  const inBlock = (p: string) => p === blockPath || p.startsWith(blockPath + '.');
+
+  const linears: Linear[] = [];
+  const embeddings: Array<{ path: string; num: number; dim: number; weight?: TensorV }> = [];
+  let mha: InstV | undefined;
+  let act: string | undefined;
+  for (const [p, m] of named) {
+    const s = rt.state(m);
+    if (!s?.spec || !s.args) continue;
+    const t = s.spec.type;
+    if (t === 'Linear' && typeof s.args.in_features === 'number' && typeof s.args.out_features === 'number') {
+      linears.push({ path: p, name: p.slice(p.lastIndexOf('.') + 1), inF: s.args.in_features, outF: s.args.out_features, weight: s.params.get('weight') ?? undefined });
+    } else if (t === 'Embedding' && typeof s.args.num_embeddings === 'number' && typeof s.args.embedding_dim === 'number') {
+      embeddings.push({ path: p, num: s.args.num_embeddings, dim: s.args.embedding_dim, weight: s.params.get('weight') ?? undefined });
+    } else if (t === 'MultiheadAttention' && inBlock(p)) mha ??= m;
+    else if (inBlock(p) && /^(GELU|SiLU|ReLU|GELUTanh|NewGELU)$/.test(t)) act ??= t;
+  }
+  const blockNode = findNode(root, blockPath);
+  if (!act && blockNode) {
+    if (hasFunctional(blockNode, (t) => t === 'silu')) act = 'SiLU';
+    else if (hasFunctional(blockNode, (t) => t === 'gelu')) act = 'GELU';
+    else if (hasFunctional(blockNode, (t) => t === 'relu')) act = 'ReLU';
+  }
+  const blockMods = named.filter(([p]) => inBlock(p)).map(([, m]) => m);
+  const tokenEmb = embeddings.slice().sort((a, b) => b.num - a.num)[0];
+
+  const mhaArgs = mha ? rt.state(mha)!.args! : undefined;
+  let hidden = (mhaArgs && typeof mhaArgs.embed_dim === 'number' ? mhaArgs.embed_dim : undefined) ?? tokenEmb?.dim;
+  const blockLinears = linears.filter((l) => inBlock(l.path));
+  hidden ??= blockLinears[0]?.inF;
+  if (!hidden) return undefined;
+  const q = trace?.attention.queryShape;
+  let heads = (mhaArgs && typeof mhaArgs.num_heads === 'number' ? mhaArgs.num_heads : undefined) ?? findAttr(rt, [...blockMods, model], HEAD_ATTRS);
+  if (!heads && q && q.length === 4) heads = q[1];
+  heads ??= 1;
+  const headDim = findAttr(rt, blockMods, ['head_dim', 'head_size', 'd_head', 'dim_head']) ?? (q && q.length === 4 ? q[3]! : Math.floor(hidden / heads));
+  let kvHeads = findAttr(rt, [...blockMods, model], KV_ATTRS);
+  if (!kvHeads) {
+    const k = blockLinears.find((l) => /(^|_)(k|wk|key|to_k)(_proj)?$/i.test(l.name));
+    if (k && headDim > 0 && k.outF % headDim === 0) kvHeads = k.outF / headDim;
+  }
+  kvHeads ??= heads;
+
+  const mlp = blockLinears.filter((l) => !QKV_NAME.test(l.name) && !/(^|_)(o|out|wo|c_proj|out_proj|dense)(_proj)?$/i.test(l.name) || /fc|mlp|ffn|ff|up|gate|w1|w3|linear1|c_fc|intermediate/i.test(l.name));
+  const up = mlp.filter((l) => l.inF === hidden && l.outF !== hidden);
+  const ffn = up.length ? Math.max(...up.map((l) => l.outF)) : hidden * 4;
+  const down = mlp.filter((l) => l.outF === hidden && l.inF === ffn);
+  const swiglu = up.filter((l) => l.outF === ffn).length >= 2 && down.length >= 1 && act === 'SiLU';
+  const mlpKind: TransformerInfo['mlp'] = swiglu ? 'swiglu' : act === 'ReLU' ? 'relu' : act === 'GELU' || act === 'GELUTanh' || act === 'NewGELU' ? 'gelu' : mha ? 'relu' : 'gelu';
+
+  const head = linears.filter((l) => !inBlock(l.path) && tokenEmb && l.outF === tokenEmb.num && l.inF === hidden).pop();
+  const causal = !!trace?.attention.causal || named.some(([p, m]) => /mask|bias|tril|causal/i.test(p) && [...(rt.state(m)?.buffers.values() ?? [])].some((b) => b && b.shape && b.shape.length >= 2 && b.shape[b.shape.length - 1] === b.shape[b.shape.length - 2]));
+  const hasDecoder = named.some(([, m]) => m.cls.name === 'TransformerDecoder' || m.cls.name === 'Transformer');
+  const posEmb = embeddings.find((e) => e !== tokenEmb && e.dim === hidden);
+  const maxSeq = modelMaxSeq(rt, model) ?? posEmb?.num;
+
+  const info: TransformerInfo = {
+    layers: best.blocks.length,
+    hidden,
+    heads,
+    kvHeads,
+    headDim,
+    ffn,
+    mlp: mlpKind,
+    decoder: causal || hasDecoder,
+    causal,
+  };
+  if (head && tokenEmb) info.vocab = tokenEmb.num;
+  else if (tokenEmb && !mha) info.vocab = tokenEmb.num;
+  if (maxSeq) info.maxSeq = maxSeq;
+  if (head && tokenEmb?.weight && head.weight === tokenEmb.weight) info.tiedEmbeddings = true;
+  else if (head) info.tiedEmbeddings = false;
+  if (trace?.attention.sdpa) info.fusedAttention = true;
+  return info;
+}
+
+function findNode(root: LayerNode, path: string): LayerNode | undefined {
+  if (root.path === path) return root;
+  for (const c of root.children) {
+    if (path === c.path || path.startsWith(c.path + '.') || c.path === '') {
+      const r = findNode(c, path);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+function hasFunctional(node: LayerNode, pred: (type: string) => boolean): boolean {
+  if (node.functional && pred(node.type)) return true;
+  return node.children.some((c) => hasFunctional(c, pred));
+}

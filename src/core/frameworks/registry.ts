@@ -1,0 +1,83 @@
+/**
+ * The plug-in point for frameworks. Each framework contributes Python modules
+ * the interpreter can import (torch, keras, tensorflow, transformers) and a
+ * discovery pass that turns the evaluated file into model graphs.
+ *
+ * evaluate.ts runs the passes in `order` (lower first) after the file has been
+ * executed. A pass claims the values it turned into graphs so that later
+ * passes skip them (a transformers model is not also a torch instance entry).
+ */
+import type { ModelGraph, ProfileOverrides } from '../graph';
+import type { EstimateOptions } from '../options';
+import type { Loc } from '../python/ast';
+import type { Interp } from '../python/interp';
+import type { ParsedModule } from '../python/parseModule';
+import type { ModuleFactory } from '../python/stdlib';
+import type { ModuleV, Value } from '../python/values';
+import type { Finding } from '../source';
+import type { SourceHost } from '../sourceHost';
+
+/** Result of running one model's evaluation under a fresh budget. */
+export interface Guarded<T> {
+  result?: T;
+  findings: Finding[];
+  /** Some part could not be evaluated (a warning finding was raised, or a budget ran out). */
+  partial: boolean;
+}
+
+export interface DiscoveryContext {
+  interp: Interp;
+  /** Absolute path of the analysed document. */
+  file: string;
+  text: string;
+  /** The executed document (`__main__`). */
+  main: ModuleV;
+  ast: ParsedModule;
+  options: EstimateOptions;
+  host: SourceHost;
+  /** `# profile:` overrides for a model whose definition starts on `startLine` with its name on `nameLine` (0-based). */
+  profileFor(startLine: number, nameLine: number): ProfileOverrides | undefined;
+  /** Mark a value as turned into a graph; later passes skip claimed values. */
+  claim(v: Value): void;
+  claimed(v: Value): boolean;
+  /** Run one model's evaluation with a fresh step budget and its own findings. */
+  guarded<T>(what: string, fn: () => T): Guarded<T>;
+  /** False once the document's time budget is spent: remaining models are skipped. */
+  timeLeft(): boolean;
+  /** Convert a lowered-AST location to a SourceRange. */
+  range(loc: Loc): ModelGraph['range'];
+}
+
+export interface FrameworkPlugin {
+  /** 'pytorch', 'keras', 'transformers'. */
+  id: string;
+  /** Lower runs first. torch runs at 100; run before it to claim values torch would also see. */
+  order: number;
+  /** Called before the document runs: start observing what the plugin needs (example calls ...). */
+  prepare?(ctx: DiscoveryContext): void;
+  /** Modules the interpreter resolves `import` statements to. */
+  modules?(): Map<string, ModuleFactory>;
+  /** Model graphs found in the executed document. */
+  discover?(ctx: DiscoveryContext): ModelGraph[];
+}
+
+const plugins: FrameworkPlugin[] = [];
+let version = 0;
+
+/** Register a framework (idempotent per id: a later registration replaces an earlier one). */
+export function registerFramework(p: FrameworkPlugin): void {
+  const i = plugins.findIndex((x) => x.id === p.id);
+  if (i >= 0) plugins.splice(i, 1, p);
+  else plugins.push(p);
+  plugins.sort((a, b) => a.order - b.order);
+  version++;
+}
+
+export function registeredFrameworks(): readonly FrameworkPlugin[] {
+  return plugins;
+}
+
+/** Changes whenever the set of plugins changes (the session rebuilds its module table). */
+export function registryVersion(): number {
+  return version;
+}

@@ -1,0 +1,117 @@
+/**
+ * Source text -> lowered AST, with error recovery and a content-keyed cache.
+ *
+ * tree-sitter sometimes folds a whole later class into an ERROR node when an
+ * earlier line is half-typed (`x = nn.Linear(3,` followed by a class loses the
+ * class). So when the tree has errors, the file is re-parsed in top-level
+ * chunks (statements that start at column 0) and every chunk is kept; the
+ * chunks that still fail are reported with their lines.
+ */
+import type { Loc, Module, Stmt } from './ast';
+import { Lowerer } from './lower';
+import { parsePython } from './parser';
+
+export interface ParsedModule extends Module {
+  /** Line ranges of top-level chunks that did not parse (0-based, inclusive start, exclusive end). */
+  brokenChunks: Array<{ startLine: number; endLine: number }>;
+}
+
+const CACHE_LIMIT = 64;
+const cache = new Map<string, ParsedModule>();
+
+/** Continuation keywords: a column-0 line starting with one belongs to the statement before it. */
+const CONTINUES = /^(else\b|elif\b|except\b|finally\b|case\b)/;
+
+function shift(loc: Loc, lines: number): void {
+  loc.sl += lines;
+  loc.el += lines;
+}
+
+/** Shift every Loc in a lowered subtree (chunks are parsed on their own, from line 0). */
+function shiftTree(node: unknown, lines: number, seen = new Set<object>()): void {
+  if (!node || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const x of node) shiftTree(x, lines, seen);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  if (typeof o.sl === 'number' && typeof o.el === 'number' && typeof o.sc === 'number') {
+    shift(o as unknown as Loc, lines);
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (v && typeof v === 'object' && !(v instanceof Set) && typeof v !== 'bigint') shiftTree(v, lines, seen);
+  }
+}
+
+/** Start lines of top-level chunks. */
+export function chunkStarts(lines: string[]): number[] {
+  const starts: number[] = [];
+  let prevDecorator = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!/^[A-Za-z_@]/.test(l) || CONTINUES.test(l)) continue;
+    if (i > 0 && /\\\s*$/.test(lines[i - 1]!)) continue;
+    if (!prevDecorator) starts.push(i);
+    prevDecorator = l.startsWith('@');
+  }
+  if (!starts.length || starts[0] !== 0) starts.unshift(0);
+  return starts;
+}
+
+function lowerText(text: string): { module: Module; hasError: boolean } {
+  const tree = parsePython(text);
+  try {
+    const lw = new Lowerer();
+    const module = lw.module(tree.rootNode);
+    return { module, hasError: tree.rootNode.hasError };
+  } finally {
+    tree.delete();
+  }
+}
+
+export function parseModule(text: string): ParsedModule {
+  const hit = cache.get(text);
+  if (hit) {
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const whole = lowerText(text);
+  let result: ParsedModule;
+  if (!whole.hasError) result = { ...whole.module, brokenChunks: [] };
+  else {
+    const lines = text.split('\n');
+    const starts = chunkStarts(lines);
+    const body: Stmt[] = [];
+    const errors: Loc[] = [];
+    const brokenChunks: ParsedModule['brokenChunks'] = [];
+    let tooDeep: Loc | undefined;
+    for (let c = 0; c < starts.length; c++) {
+      const a = starts[c]!;
+      const b = c + 1 < starts.length ? starts[c + 1]! : lines.length;
+      const chunk = lines.slice(a, b).join('\n');
+      if (!chunk.trim()) continue;
+      const part = lowerText(chunk);
+      shiftTree(part.module.body, a);
+      shiftTree(part.module.errors, a);
+      if (part.module.tooDeep) {
+        shift(part.module.tooDeep, a);
+        tooDeep ??= part.module.tooDeep;
+      }
+      if (part.hasError) {
+        let end = b;
+        while (end > a && !lines[end - 1]!.trim()) end--;
+        brokenChunks.push({ startLine: a, endLine: end });
+        errors.push(...part.module.errors);
+      }
+      body.push(...part.module.body);
+    }
+    result = { body, errors, tooDeep, brokenChunks };
+  }
+  cache.set(text, result);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  return result;
+}
