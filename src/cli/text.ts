@@ -73,6 +73,9 @@ function memoryLine(label: string, m: ModelReport['memory']['train']): string {
   return `${label}: ${formatBytes(m.totalBytes)} = ${parts.join(' + ')}`;
 }
 
+/** The formats people choose between most; --json lists every one. */
+const CHECKPOINT_FORMATS = ['fp32', 'bf16', 'int8', 'int4', 'nf4', 'gguf-q4_k', 'gguf-q8_0'];
+
 const VERDICT_MARK = { fits: '✓', 'fits-with-changes': '~', 'does-not-fit': '✗' } as const;
 
 export function renderModel(report: ModelReport, maxDepth: number): string {
@@ -92,7 +95,8 @@ export function renderModel(report: ModelReport, maxDepth: number): string {
   out.push(memoryLine(`Memory, training (${workload}, ${o.optimizer})`, report.memory.train));
   out.push(memoryLine(`Memory, inference (${workload})`, report.memory.inference));
   const ckpt = report.storage.checkpointBytes;
-  out.push(`Checkpoint: ${Object.entries(ckpt).map(([f, b]) => `${f} ${formatBytes(b)}`).join(' · ')}`);
+  const shown = CHECKPOINT_FORMATS.filter((f) => ckpt[f] !== undefined).map((f) => `${f} ${formatBytes(ckpt[f]!)}`);
+  out.push(`Checkpoint: ${shown.join(' · ')} · training checkpoint ${formatBytes(report.storage.trainingCheckpointBytes)} (all formats: --json)`);
   for (const t of report.time) {
     const parts: string[] = [];
     if (t.trainStepSeconds !== undefined) parts.push(`train step ${formatDuration(t.trainStepSeconds)}`);
