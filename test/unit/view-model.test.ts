@@ -153,12 +153,17 @@ describe('capacity lines', () => {
     assert.equal(lines[0].verdict, undefined);
   });
 
-  it('scales to the first capacity above the data and moves the others off scale', () => {
+  it('scales to the next capacity above the data while it is within 3× the data', () => {
     const lines = capacityLines(devices(), []);
-    const s = scaleForLines(6e9, lines);
-    assert.deepEqual(s.visible.map((l) => l.deviceId), ['local-gpu-0', 'local-cpu']);
-    assert.deepEqual(s.offScale.map((l) => l.deviceId), ['a100-80gb']);
-    assert.equal(s.max, 32 * 2 ** 30 * 1.08);
+    const near = scaleForLines(2e9, lines);
+    assert.deepEqual(near.visible.map((l) => l.deviceId), ['local-gpu-0']);
+    assert.deepEqual(near.offScale.map((l) => l.deviceId), ['local-cpu', 'a100-80gb']);
+    assert.equal(near.max, 4 * 2 ** 30 * 1.08);
+    // 32 GiB is more than 3 × 6 GB away: the bars keep the height, RAM goes off scale.
+    const far = scaleForLines(6e9, lines);
+    assert.deepEqual(far.visible.map((l) => l.deviceId), ['local-gpu-0']);
+    assert.deepEqual(far.offScale.map((l) => l.deviceId), ['local-cpu', 'a100-80gb']);
+    assert.equal(far.max, 6e9 * 1.08);
   });
 });
 
@@ -192,8 +197,9 @@ describe('memory chart', () => {
   it('keeps the local GPU in view and says in words what does not fit', () => {
     const report = gpt();
     const m = memoryChartModel({ memory: report.memory, fit: report.fit, mode: 'train' }, devices());
-    assert.deepEqual(m.lines.map((l) => l.deviceId), ['local-gpu-0', 'local-cpu']);
-    assert.deepEqual(m.offScaleLines.map((l) => l.deviceId), ['a100-80gb']);
+    assert.deepEqual(m.lines.map((l) => l.deviceId), ['local-gpu-0']);
+    assert.deepEqual(m.offScaleLines.map((l) => l.deviceId), ['local-cpu', 'a100-80gb']);
+    assert.equal(m.yMax, report.memory.train.totalBytes * 1.08);
     assert.equal(
       m.ariaLabel,
       'Memory chart. Training needs 6.2 GB; Inference needs 1.8 GB; training exceeds NVIDIA GeForce GTX 1650; fits RAM, A100 80GB.',

@@ -72,19 +72,23 @@ export function capacityLines(devices: readonly DeviceSpec[], fit: readonly FitR
   return lines.sort((a, b) => a.bytes - b.bytes);
 }
 
+/** A capacity above the data is drawn only while the data keeps at least a third of the height. */
+export const NEXT_CEILING_RATIO = 3;
+
 /**
- * The y range of a chart whose data peaks at `peak`: up to the first capacity above
- * the peak (so the next ceiling is in view), with a little room. Lines above that
- * are "off scale" and listed in the legend and table instead of squashing the bars.
+ * The y range of a chart whose data peaks at `peak`: the data with a little room,
+ * and the first capacity above the peak when it is within NEXT_CEILING_RATIO × the
+ * peak (so the next ceiling is in view without squashing the bars). Lines above that
+ * are "off scale", listed in the subtitle and the data table instead.
  */
-export function scaleForLines(peak: number, lines: readonly CapacityLine[]): {
+export function scaleForLines(peak: number, lines: readonly CapacityLine[], ratio = NEXT_CEILING_RATIO): {
   max: number;
   visible: CapacityLine[];
   offScale: CapacityLine[];
 } {
   const top = Math.max(0, peak);
   const firstAbove = lines.find((l) => l.bytes >= top);
-  const ceiling = Math.max(top, firstAbove ? firstAbove.bytes : 0);
+  const ceiling = firstAbove && firstAbove.bytes <= top * ratio ? firstAbove.bytes : top;
   const max = ceiling > 0 ? ceiling * 1.08 : 1;
   return {
     max,

@@ -23,6 +23,7 @@ export interface MemoryDataset {
   key: MemoryTermKey;
   label: string;
   color: ChartColor;
+  opacity: number;
   /** Bytes for [training, inference]. */
   values: [number, number];
   /** The engine's one-line explanation per category, for tooltips. */
@@ -56,6 +57,7 @@ export function memoryChartModel(report: MemoryChartInput, devices: readonly Dev
       key: term.key,
       label: term.label,
       color: term.color,
+      opacity: term.opacity ?? 1,
       values,
       explain: [train.explain?.[term.key], inference.explain?.[term.key]],
     });

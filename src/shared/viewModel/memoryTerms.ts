@@ -19,6 +19,8 @@ export interface MemoryTerm {
   key: MemoryTermKey;
   label: string;
   color: ChartColor;
+  /** Fill opacity, where two terms share a colour. */
+  opacity?: number;
 }
 
 export const MEMORY_TERMS: readonly MemoryTerm[] = [
@@ -29,7 +31,7 @@ export const MEMORY_TERMS: readonly MemoryTerm[] = [
   { key: 'activationsBytes', label: 'Activations', color: 'green' },
   { key: 'kvCacheBytes', label: 'KV cache', color: 'cyan' },
   { key: 'overheadBytes', label: 'Overhead', color: 'grey' },
-  { key: 'fragmentationBytes', label: 'Fragmentation', color: 'lightGrey' },
+  { key: 'fragmentationBytes', label: 'Fragmentation', color: 'grey', opacity: 0.4 },
 ];
 
 /** A term's bytes, with anything not finite and non-negative read as 0 (views never show NaN). */

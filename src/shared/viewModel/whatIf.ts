@@ -151,7 +151,9 @@ export function whatIfModel(
     typeof currentX === 'number' && currentX > 0 ? { x: currentX, y: interpolate(selected.points, currentX) ?? 0 } : undefined;
 
   const peak = Math.max(...series.flatMap((s) => s.points.map((p) => p.y)));
-  const scale = scaleForLines(peak, allLines);
+  // The curve's interesting part is low down, where it crosses the smaller devices:
+  // a distant ceiling is left off sooner than on the memory chart.
+  const scale = scaleForLines(peak, allLines, 2);
   const xs = points.map((p) => p.x);
   return {
     axis,
