@@ -49,7 +49,7 @@ export function reportToMarkdown(report: ModelReport): string {
       `. Mode ${o.mode}, batch ${formatExact(o.batch)}` +
       (o.seq ? `, sequence ${formatExact(o.seq)}` : '') +
       `, ${o.precision}, ${o.optimizer}` +
-      (report.input ? `, input ${escapeMarkdown(report.input.shapes.map((s) => formatShape(s)).join(', '))}` : '') +
+      (report.input ? `, input ${report.input.shapes.map((s) => formatShape(s)).join(', ')}` : '') +
       '.',
   );
   if (report.partial) out.push('', '> Partial: some of the model could not be evaluated; the counts are a lower bound.');
@@ -90,7 +90,7 @@ export function reportToMarkdown(report: ModelReport): string {
   const formats = formatChartModel(report);
   if (formats) {
     out.push('', '## Storage', '');
-    out.push(table(formats.table.columns, formats.table.rows.map((r) => r.map(escapeMarkdown))));
+    out.push(table(formats.table.columns, formats.table.rows));
   }
 
   if (report.fit.length > 0) {
@@ -140,7 +140,7 @@ export function reportToMarkdown(report: ModelReport): string {
       report.layers.map((r) => [
         `${'&nbsp;&nbsp;'.repeat(Math.max(0, r.depth))}${escapeMarkdown(r.path || r.name)}`,
         escapeMarkdown(r.type),
-        escapeMarkdown((r.outputShape ?? []).map((s) => formatShape(s)).join(' ')),
+        (r.outputShape ?? []).map((s) => formatShape(s)).join(' '),
         formatExact(r.params),
         formatExact(r.macs),
         formatBytes(r.activationBytes),
