@@ -89,7 +89,15 @@ export function startPreview({ port = 0, host = '127.0.0.1' } = {}) {
         res.writeHead(404).end();
         return;
       }
-      const body = await readFile(file);
+      // `?optional`: a missing file is "no content" rather than an error the console reports.
+      const body = await readFile(file).catch((e) => {
+        if (url.searchParams.has('optional')) return undefined;
+        throw e;
+      });
+      if (body === undefined) {
+        res.writeHead(204).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {

@@ -3,7 +3,7 @@
  * person does into protocol messages. View state (selection, collapsed rows, sort,
  * shown tables, scroll) is kept with setState so a reload restores it.
  */
-import type { DeviceSpec } from '../src/core/hardware/types';
+import type { DeviceSpec, HardwareProfile } from '../src/core/hardware/types';
 import type { ModelReport } from '../src/core/report';
 import {
   PROTOCOL_VERSION,
@@ -38,6 +38,7 @@ export class App {
   private controls: PanelControls | undefined;
   private devices: DeviceSpec[] = [];
   private targetChoices: DeviceChoice[] = [];
+  private hardware: HardwareProfile | undefined;
   private emptyReason: string | undefined;
   private initialised = false;
 
@@ -154,6 +155,7 @@ export class App {
         this.controls = msg.controls;
         this.devices = msg.devices;
         this.targetChoices = msg.targetChoices;
+        this.hardware = msg.hardware;
         this.emptyReason = msg.emptyReason;
         this.header.setBusy(false);
         this.update({ selectedModelId: this.selectedId });
@@ -229,7 +231,7 @@ export class App {
     this.content.hidden = false;
     this.summary.render(report, this.state.timeDeviceId);
     if (this.controls) this.controlsSection.render(this.controls, this.targetChoices);
-    this.fit.render(report, this.devices);
+    this.fit.render(report, this.devices, this.hardware);
     this.renderCharts();
     let collapsed = this.state.collapsed[this.selectedId];
     if (!collapsed) {

@@ -32,8 +32,8 @@
     window.postMessage(message, '*');
   }
 
-  const load = (name) => fetch(`/fixtures/${name}`).then((r) => (r.ok ? r.json() : undefined));
-  const data = Promise.all([load(`${fixture}.json`), load('devices.json'), load(`${fixture}.batch-curve.json`)]);
+  const load = (name) => fetch(`/fixtures/${name}`).then((r) => (r.status === 200 ? r.json() : undefined));
+  const data = Promise.all([load(`${fixture}.json`), load('devices.json'), load(`${fixture}.batch-curve.json?optional`)]);
 
   const TARGETS = [
     { id: 'a100-80gb', name: 'A100 80GB', memoryBytes: 85899345920 },
@@ -196,6 +196,16 @@
             controls,
             devices: devicesFor(),
             targetChoices: TARGETS,
+            hardware: {
+              platform: 'linux',
+              arch: 'x64',
+              cpu: { model: 'AMD Ryzen 7 5800X', cores: 16, physicalCores: 8 },
+              ram: { totalBytes: 34359738368, availableBytes: 20000000000 },
+              gpus: [{ index: 0, vendor: 'nvidia', model: 'NVIDIA GeForce GTX 1650', memoryTotalBytes: 4294967296 }],
+              sources: ['nvidia-smi'],
+              notes: [],
+              detectedAt: Date.now(),
+            },
             theme: themeKind,
           });
         });

@@ -340,7 +340,9 @@ describe('panel session: following the editor', () => {
     await ready(h);
     h.posted.length = 0;
     await h.session.handleMessage({ type: 'selectModel', modelId: 'file:///etc/passwd#x' });
-    assert.deepEqual(h.posted.map((m) => m.type), ['modelsChanged']);
+    await h.session.idle();
+    assert.deepEqual(h.posted.map((m) => m.type), ['modelsChanged', 'busy', 'update']);
+    assert.equal((h.posted[2] as UpdateMessage).modelId, GPT.id);
     assert.equal(h.session.selectedModelId, GPT.id);
   });
 });

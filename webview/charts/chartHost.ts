@@ -39,7 +39,12 @@ export class ChartHost {
   constructor(readonly canvas: HTMLCanvasElement) {}
 
   render(config: ChartConfiguration<ChartType>): void {
-    const full = { ...config, options: { ...config.options, animation: false as const, responsive: true, maintainAspectRatio: false } };
+    // At least 2 device pixels per CSS pixel: crisp on any screen, and saved PNGs stay legible.
+    const devicePixelRatio = Math.max(2, window.devicePixelRatio || 1);
+    const full = {
+      ...config,
+      options: { ...config.options, animation: false as const, responsive: true, maintainAspectRatio: false, devicePixelRatio },
+    };
     if (this.chart && (this.chart.config as { type?: string }).type === config.type) {
       this.chart.data = full.data;
       this.chart.options = full.options;
@@ -67,7 +72,15 @@ export class ChartHost {
     if (!this.chart) return undefined;
     const src = this.canvas;
     const scale = src.width / Math.max(1, src.clientWidth || src.width);
-    const band = Math.round((style.subtitle ? 44 : 28) * scale);
+    const pad = Math.round(8 * scale);
+    const measure = document.createElement('canvas').getContext('2d');
+    if (!measure) return undefined;
+    const titleFont = `600 ${Math.round(14 * scale)}px ${style.font}`;
+    const subFont = `${Math.round(11 * scale)}px ${style.font}`;
+    measure.font = subFont;
+    const lines = style.subtitle ? wrap(measure, style.subtitle, src.width - 2 * pad) : [];
+    const lineHeight = Math.round(15 * scale);
+    const band = Math.round(28 * scale) + lines.length * lineHeight;
     const out = document.createElement('canvas');
     out.width = src.width;
     out.height = src.height + band;
@@ -77,15 +90,28 @@ export class ChartHost {
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.fillStyle = style.color;
     ctx.textBaseline = 'top';
-    ctx.font = `600 ${Math.round(14 * scale)}px ${style.font}`;
-    ctx.fillText(style.title, Math.round(8 * scale), Math.round(6 * scale));
-    if (style.subtitle) {
-      ctx.globalAlpha = 0.75;
-      ctx.font = `${Math.round(11 * scale)}px ${style.font}`;
-      ctx.fillText(style.subtitle, Math.round(8 * scale), Math.round(26 * scale));
-      ctx.globalAlpha = 1;
-    }
+    ctx.font = titleFont;
+    ctx.fillText(style.title, pad, Math.round(6 * scale));
+    ctx.font = subFont;
+    ctx.globalAlpha = 0.75;
+    lines.forEach((line, i) => ctx.fillText(line, pad, Math.round(26 * scale) + i * lineHeight));
+    ctx.globalAlpha = 1;
     ctx.drawImage(src, 0, band);
     return out.toDataURL('image/png');
   }
+}
+
+/** Greedy word wrap to a pixel width. */
+function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(next).width > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -38,7 +38,12 @@ export function formatChartConfig(model: FormatChartModel, theme: ChartTheme): C
     options: {
       indexAxis: 'y',
       scales: {
-        x: { ...axis, beginAtZero: true, max: peak * 1.12, ticks: { ...axis.ticks, callback: (v) => formatBytes(Number(v)) } },
+        x: {
+          ...axis,
+          beginAtZero: true,
+          max: peak * 1.12,
+          ticks: { ...axis.ticks, maxRotation: 0, autoSkipPadding: 12, callback: (v) => formatBytes(Number(v)) },
+        },
         y: { ...axis, grid: { display: false }, ticks: { ...axis.ticks, color: theme.foreground, autoSkip: false } },
       },
       plugins: {

@@ -1,6 +1,7 @@
 /** Fit verdicts per device, with ranked recommendations and their "Apply" buttons. */
 import type { ModelReport } from '../../src/core/report';
-import type { DeviceSpec } from '../../src/core/hardware/types';
+import type { DeviceSpec, HardwareProfile } from '../../src/core/hardware/types';
+import { formatBytes } from '../../src/core/format';
 import { fitCards, usageTitle } from '../../src/shared/viewModel/fitView';
 import { CAPACITY_ROLES } from '../../src/shared/viewModel/capacity';
 import { button, h, icon, replaceChildren, srOnly } from '../dom';
@@ -8,18 +9,22 @@ import { button, h, icon, replaceChildren, srOnly } from '../dom';
 export class FitSection {
   readonly el: HTMLElement;
   private readonly list: HTMLElement;
+  private readonly machine: HTMLElement;
 
   constructor(private readonly onApply: (deviceId: string, recommendationId: string) => void) {
     this.list = h('div', { class: 'fit-list' });
+    this.machine = h('div', { class: 'muted machine', 'data-testid': 'machine' });
     this.el = h(
       'section',
       { id: 'fit', class: 'section', 'aria-labelledby': 'fit-title' },
       h('div', { class: 'section-head' }, h('h2', { id: 'fit-title' }, icon('server-process'), 'Does it fit?')),
+      this.machine,
       this.list,
     );
   }
 
-  render(report: ModelReport, devices: readonly DeviceSpec[]): void {
+  render(report: ModelReport, devices: readonly DeviceSpec[], hardware?: HardwareProfile): void {
+    replaceChildren(this.machine, ...machineLines(hardware));
     const cards = fitCards(report.fit, devices);
     if (cards.length === 0) {
       replaceChildren(this.list, h('p', { class: 'muted' }, 'No devices to check. Pick target devices under What if.'));
@@ -66,7 +71,7 @@ export class FitSection {
             { class: 'fit-head' },
             icon(c.style.icon, `verdict-icon tone-${c.style.tone}`),
             h('span', { class: 'fit-device' }, c.device),
-            h('span', { class: 'badge' }, CAPACITY_ROLES[c.role].title),
+            c.device === CAPACITY_ROLES[c.role].title ? null : h('span', { class: 'badge' }, CAPACITY_ROLES[c.role].title),
             h('div', { class: 'spacer' }),
             h('span', { class: `verdict tone-${c.style.tone}` }, c.style.label),
           ),
@@ -83,4 +88,15 @@ export class FitSection {
       }),
     );
   }
+}
+
+/** "This machine: AMD Ryzen 7 5800X (8 cores) · 34.4 GB RAM · NVIDIA GeForce GTX 1650", and the probe's notes. */
+function machineLines(hw: HardwareProfile | undefined): HTMLElement[] {
+  if (!hw) return [];
+  const gpus = hw.gpus.map((g) => `${g.model}${g.memoryTotalBytes > 0 ? ` ${formatBytes(g.memoryTotalBytes)}` : ''}`);
+  const parts = [`${hw.cpu.model} (${hw.cpu.cores} cores)`, `${formatBytes(hw.ram.totalBytes)} RAM`, ...(gpus.length > 0 ? gpus : ['no GPU found'])];
+  return [
+    h('div', {}, icon('vm'), ` This machine: ${parts.join(' · ')}${hw.remote && hw.remote !== 'local' ? ` (${hw.remote})` : ''}`),
+    ...hw.notes.map((n) => h('div', { class: 'machine-note' }, icon('info'), ` ${n}`)),
+  ];
 }

@@ -182,7 +182,10 @@ export class PanelSession {
       // The list may have moved on since the webview drew its picker.
       this.models = await this.source.listModels();
       if (!this.models.some((m) => m.id === modelId)) {
-        this.post({ type: 'modelsChanged', models: this.models, selectedModelId: this.selectedId });
+        // Put the picker back on the model shown, and show it again (the page cleared it).
+        this.chooseSelection(undefined);
+        this.post({ type: 'modelsChanged', models: this.models, selectedModelId: this.selectedId, emptyReason: this.emptyReason() });
+        await this.requestCompute();
         return;
       }
     }
