@@ -247,6 +247,37 @@ describe('panel session: controls', () => {
     ]);
   });
 
+  it('keeps both of two quick patches when the store persists later', async () => {
+    const source = new FakeSource();
+    const persisted = new Map<string, ControlsPatch>();
+    const posted: HostToWebview[] = [];
+    const session = new PanelSession(
+      { post: (m) => void posted.push(m) },
+      source,
+      // Like a Memento whose update lands after a while.
+      { get: (id) => persisted.get(id), set: (id, patch) => new Promise<void>((r) => setTimeout(() => (patch && persisted.set(id, patch), r()), 10)) },
+      { reveal: async () => {}, saveFile: async () => undefined, log: () => {}, themeKind: () => 'light' },
+      { refreshDebounceMs: 1 },
+    );
+    await session.handleMessage({ type: 'ready' });
+    await Promise.all([
+      session.handleMessage({ type: 'setControls', modelId: GPT.id, controls: { batch: 2 } }),
+      session.handleMessage({ type: 'setControls', modelId: GPT.id, controls: { optimizer: 'sgd' } }),
+    ]);
+    await session.idle();
+    assert.deepEqual(persisted.get(GPT.id), { batch: 2, optimizer: 'sgd' });
+    const last = ofType(posted, 'update').at(-1) as UpdateMessage;
+    assert.deepEqual([last.controls.batch, last.controls.optimizer], [2, 'sgd']);
+  });
+
+  it('checks remembered controls from an older version like a message', async () => {
+    const h = harness();
+    h.store.set(GPT.id, { batch: 5e9, precision: 'fp64', colour: 'red' } as unknown as ControlsPatch);
+    const init = await ready(h);
+    assert.equal(init.controls?.batch, 1_048_576);
+    assert.equal(init.controls?.precision, DEFAULT_CONTROLS.precision);
+  });
+
   it('ignores controls for a model that is not shown', async () => {
     const h = harness();
     await ready(h);

@@ -70,6 +70,8 @@ export class PanelSession {
   private computing: Promise<void> | undefined;
   private computeAgain = false;
   private readonly debounceMs: number;
+  /** Remembered controls read or written this session: the store may persist asynchronously. */
+  private readonly patches = new Map<string, ControlsPatch>();
 
   constructor(
     private readonly view: PanelView,
@@ -161,6 +163,7 @@ export class PanelSession {
         return this.changeControls(msg.modelId, msg.controls);
       case 'resetControls':
         if (msg.modelId !== this.selectedId) return;
+        this.patches.set(msg.modelId, {});
         await this.store.set(msg.modelId, undefined);
         return this.requestCompute();
       case 'applyRecommendation':
@@ -196,7 +199,9 @@ export class PanelSession {
   private async changeControls(modelId: string, patch: ControlsPatch): Promise<void> {
     const defaults = this.source.defaultControls(modelId);
     const next = mergeControls(this.effectiveControls(modelId, defaults), patch);
-    await this.store.set(modelId, diffControls(defaults, next));
+    const remembered = diffControls(defaults, next);
+    this.patches.set(modelId, remembered);
+    await this.store.set(modelId, remembered);
     await this.requestCompute();
   }
 
@@ -259,7 +264,13 @@ export class PanelSession {
   // ------------------------------------------------------------ state and estimates
 
   private effectiveControls(modelId: string, defaults = this.source.defaultControls(modelId)): PanelControls {
-    return mergeControls(defaults, sanitizeControlsPatch(this.store.get(modelId) ?? {}));
+    let patch = this.patches.get(modelId);
+    if (!patch) {
+      // Stored by an earlier session, maybe an older version: checked like a message.
+      patch = sanitizeControlsPatch(this.store.get(modelId) ?? {});
+      this.patches.set(modelId, patch);
+    }
+    return mergeControls(defaults, patch);
   }
 
   private post(message: HostToWebview): void {
