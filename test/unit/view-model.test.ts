@@ -321,6 +321,14 @@ describe('per-layer table', () => {
     assert.deepEqual([rows[6].posInSet, rows[6].setSize], [1, 12]);
   });
 
+  it('keeps the root open for a long flat model', () => {
+    const root = mlp().layers[0];
+    const kids = Array.from({ length: 100 }, (_, i) => ({ ...mlp().layers[4], path: String(i), name: String(i), depth: 1 }));
+    const tree = buildLayerTree({ layers: [{ ...root, hasChildren: true }, ...kids], findings: [] })!;
+    assert.equal(defaultCollapsed(tree).size, 0);
+    assert.equal(visibleLayerRows(tree, defaultCollapsed(tree), null).length, 101);
+  });
+
   it('expands and collapses by module', () => {
     const tree = buildLayerTree(gpt())!;
     const all = visibleLayerRows(tree, new Set(), null);

@@ -70,7 +70,7 @@ export class ChartsSection {
           .filter(Boolean)
           .join(' · ') || `largest ${whatIf.axis === 'batch' ? 'batch' : 'sequence length'} that fits`,
       },
-      curve ? 'No points to draw.' : 'The what-if curve appears once the estimate is ready.',
+      curve ? 'The what-if curve has no points to draw.' : 'No what-if curve for this model.',
     );
 
     const formats = formatChartModel(report);

@@ -217,9 +217,9 @@ export function expandablePaths(root: LayerTreeNode | undefined): string[] {
 }
 
 /**
- * What starts collapsed for a model seen the first time: the shallowest depth at
- * which the expanded tree still fits in `budget` rows stays open; deeper modules
- * start collapsed (a 12-block transformer shows its blocks, not their insides).
+ * What starts collapsed for a model seen the first time: the root stays open, and
+ * so does each further depth while the expanded tree fits in `budget` rows; deeper
+ * modules start collapsed (a 12-block transformer shows its blocks, not their insides).
  */
 export function defaultCollapsed(root: LayerTreeNode | undefined, budget = 60): Set<string> {
   if (!root) return new Set();
@@ -229,9 +229,10 @@ export function defaultCollapsed(root: LayerTreeNode | undefined, budget = 60): 
     n.children.forEach((c) => visit(c, d + 1));
   };
   visit(root, 0);
-  // Open depths 0..open-1 while the rows they reveal stay within budget.
-  let shown = 1;
-  let open = 0;
+  // The root is always open (its children are the model's layers); deeper levels open
+  // while the rows they reveal stay within budget.
+  let open = byDepth.length > 1 ? 1 : 0;
+  let shown = 1 + (byDepth[1]?.length ?? 0);
   while (open + 1 < byDepth.length && shown + byDepth[open + 1].length <= budget) {
     shown += byDepth[open + 1].length;
     open++;
