@@ -5,11 +5,11 @@
 import { dirname, resolve } from 'node:path';
 import { analyzeDocument, documentKind } from './core/analyze';
 import { fitSummaryLine } from './core/estimate';
-import { toJson } from './core/export';
 import { findDevice } from './core/hardware/catalog';
 import { devicesFor } from './core/hardware/devices';
 import { formatHardwareText } from './core/hardware/hardwareText';
 import type { DeviceSpec, HardwareProfile } from './core/hardware/types';
+import type { FileReport } from './core/report';
 import { probeHardware } from './node/hardware/probe';
 import { createNodeSourceHost, readTextFile } from './node/sourceHost';
 import { initParserFromDisk } from './node/wasm';
@@ -20,6 +20,12 @@ declare const PACKAGE_VERSION: string | undefined;
 
 /** Files above this size are refused with a message rather than read (the engine has its own budgets too). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The JSON contract of DESIGN.md: `{ file, models: [...], findings }`, timings left out (they vary run to run). */
+function toJson(report: FileReport): string {
+  const { timings: _timings, ...contract } = report;
+  return JSON.stringify(contract, null, 2) + '\n';
+}
 
 function toPosix(p: string): string {
   return p.replace(/\\/g, '/');
