@@ -18,7 +18,9 @@ function suiteFiles(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // In CI a left-over `.only` fails the run instead of silently narrowing it.
+  const forbidOnly = Boolean(process.env.CI) && process.env.CI !== 'false';
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', forbidOnly });
   // MOCHA_GREP narrows a local run to matching tests (both launchers pass it through).
   if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
   const files = suiteFiles(__dirname);

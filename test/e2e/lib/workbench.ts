@@ -105,7 +105,7 @@ export async function waitForNotification(page: Page, text: string | RegExp): Pr
  * Hover the mouse over the first whole-word occurrence of `word` in the visible
  * lines of the active editor and return the hover widget's text.
  */
-export async function hoverAtWord(page: Page, word: string): Promise<string> {
+export async function hoverAtWord(page: Page, word: string, ms = 60_000): Promise<string> {
   const box = await page.evaluate((w: string) => {
     const pattern = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
     const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
@@ -126,13 +126,32 @@ export async function hoverAtWord(page: Page, word: string): Promise<string> {
   assert.ok(box, `"${word}" is not on a visible line of the active editor`);
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
-  // Arrive from the side, as a pointer does; the editor shows hovers after mousemove.
-  await page.mouse.move(x - 40, y, { steps: 2 });
-  await page.mouse.move(x, y, { steps: 5 });
   const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
-  await hover.waitFor();
-  return hover.innerText();
+  // The widget shows "Loading..." while providers compute. A provider may also still
+  // be starting (a language server, an analysis): when no hover shows, leave the
+  // word and come back, as a person would.
+  let text = '';
+  const loaded = async () => {
+    text = (await hover.innerText().catch(() => '')).trim();
+    return text !== '' && text !== LOADING;
+  };
+  await poll(
+    async () => {
+      await page.mouse.move(x, y + 3 * box.height, { steps: 2 });
+      await page.mouse.move(x, y, { steps: 5 });
+      if (!(await hover.waitFor({ timeout: 3000 }).then(() => true, () => false))) return false;
+      const until = Date.now() + 5000;
+      while (!(await loaded()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      return loaded();
+    },
+    `a hover over "${word}"`,
+    ms,
+  );
+  return text;
 }
+
+/** What the hover widget says while its providers are still computing. */
+const LOADING = 'Loading...';
 
 /**
  * The content frame of a webview (a profiler panel, a Markdown preview). VS Code
@@ -145,10 +164,24 @@ export function webviewFrame(page: Page, index = -1): FrameLocator {
   return chosen.contentFrame().locator('iframe#active-frame').contentFrame();
 }
 
-/** Show an output channel in the panel and return its text once it contains `expected`. */
-export async function readOutputChannel(page: Page, channel: string, expected: string | RegExp): Promise<string> {
-  await runPaletteCommand(page, 'Output: Show Output Channels...');
-  await pickQuickItem(page, channel);
+/**
+ * Show an output channel in the panel and return its text once it contains
+ * `expected`. An extension's channel exists only once the extension has activated,
+ * so the channel list is reopened until it offers the channel (or `ms` elapses).
+ */
+export async function readOutputChannel(page: Page, channel: string, expected: string | RegExp, ms = 60_000): Promise<string> {
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: channel }).first();
+  await poll(
+    async () => {
+      await runPaletteCommand(page, 'Output: Show Output Channels...');
+      if (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) return true;
+      await page.keyboard.press('Escape');
+      return false;
+    },
+    `output channel "${channel}" to exist`,
+    ms,
+  );
+  await row.click();
   const view = page.locator('.part.panel .monaco-editor .view-lines').first();
   let text = '';
   const found = () => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
