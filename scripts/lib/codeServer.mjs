@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { URLSearchParams } from 'node:url';
 import { CACHE } from './paths.mjs';
-import { freePort, killTree, runChecked, waitFor } from './processes.mjs';
+import { freePort, killTree, runChecked, track, waitFor } from './processes.mjs';
 import { which } from './system.mjs';
 
 /** code-server 4.100.3 ships VS Code 1.100.3 and is the last line that runs on Node 20. */
@@ -243,11 +243,13 @@ export async function startCodeServer({ entry, sandbox, workspaceTrust = false, 
   ];
   // The general suites run without the trust prompt; trust-dependent behaviour asks for it.
   if (!workspaceTrust) args.push('--disable-workspace-trust');
-  const child = spawn(process.execPath, args, {
-    env: serverEnv(sandbox),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = track(
+    spawn(process.execPath, args, {
+      env: serverEnv(sandbox),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
   let exited = false;
   child.once('exit', () => (exited = true));
   const output = [];

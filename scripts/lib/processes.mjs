@@ -42,6 +42,28 @@ export async function killTree(child, graceMs = 5000) {
   }
 }
 
+/** Children started here that are still running, for the signal handler below. */
+const live = new Set();
+
+/**
+ * Remember a detached child so that Ctrl-C or a SIGTERM to the launcher stops its
+ * process group too (a detached group does not get the terminal's signals), then
+ * exits: 130 after SIGINT, 143 after SIGTERM, as shells report them.
+ */
+export function track(child) {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (live.size === 1 && process.listenerCount('SIGINT') === 0) {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+      process.once(signal, async () => {
+        await Promise.all([...live].map((c) => killTree(c, 2000)));
+        process.exit(code);
+      });
+    }
+  }
+  return child;
+}
+
 /**
  * Run a command to completion with inherited or captured output.
  * Resolves to { code, output } (output only when `capture`); a timeout kills the
@@ -68,17 +90,13 @@ export function run(command, args, { cwd, env, timeoutMs, capture = false, label
           void killTree(child);
         }, timeoutMs)
       : undefined;
-    // Ctrl-C on the launcher stops the child's group too (it is detached from ours).
-    const onSigint = () => void killTree(child);
-    process.once('SIGINT', onSigint);
+    track(child);
     child.on('error', (err) => {
       clearTimeout(timer);
-      process.off('SIGINT', onSigint);
       reject(err);
     });
     child.on('exit', (code, sig) => {
       clearTimeout(timer);
-      process.off('SIGINT', onSigint);
       resolve({ code: timedOut ? 124 : (code ?? (sig ? 128 : 1)), output });
     });
   });

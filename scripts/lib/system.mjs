@@ -108,6 +108,10 @@ function describe(rows) {
  * @param {{ needBuild: boolean }} opts needBuild: code-server still has to be compiled.
  */
 export async function ensurePrerequisites({ needBuild }) {
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen && !existsSync(chosen)) {
+    throw new MissingPrerequisites(`CHROMIUM_PATH is set to ${chosen}, which does not exist.`);
+  }
   const absent = missing(needBuild);
   if (absent.length === 0) return;
   const packages = [...new Set(absent.flatMap((r) => r.debian))];
