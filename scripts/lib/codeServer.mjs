@@ -119,6 +119,11 @@ async function fillRipgrepCache(tmp) {
  *      code-server's postinstall, which installs and compiles VS Code's modules).
  */
 export async function ensureCodeServer() {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor !== 20) {
+    // code-server's postinstall refuses any other major version, and so does its server.
+    throw new Error(`code-server ${CODE_SERVER_VERSION} runs on Node.js 20; this is Node.js ${process.versions.node}.`);
+  }
   if (isCodeServerInstalled()) return ENTRY;
   const started = Date.now();
   console.log(`[code-server] installing ${CODE_SERVER_VERSION} into ${INSTALL_DIR} (first run only, about 1-2 minutes)`);
@@ -250,9 +255,12 @@ export async function startCodeServer({ entry, sandbox, workspaceTrust = false, 
       detached: true,
     }),
   );
-  let exited = false;
-  child.once('exit', () => (exited = true));
   const output = [];
+  // A server that dies while starting (a taken port, a broken install) fails at once.
+  const exitedEarly = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`code-server exited (${code}) while starting:\n${output.slice(-30).join('\n')}`))),
+  );
+  exitedEarly.catch(() => {});
   const onData = (d) => {
     for (const line of String(d).split('\n')) {
       if (!line.trim()) continue;
@@ -265,13 +273,13 @@ export async function startCodeServer({ entry, sandbox, workspaceTrust = false, 
   const url = `http://127.0.0.1:${port}`;
   const server = { url, port, pid: child.pid, output, stop: () => killTree(child) };
   try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`code-server exited early:\n${output.slice(-30).join('\n')}`);
-        return (await httpStatus(`${url}/healthz`)) === 200;
-      },
-      { ms: 60_000, message: 'code-server did not answer /healthz' },
-    );
+    await Promise.race([
+      waitFor(async () => (await httpStatus(`${url}/healthz`)) === 200, {
+        ms: 60_000,
+        message: 'code-server did not answer /healthz',
+      }),
+      exitedEarly,
+    ]);
   } catch (err) {
     await server.stop();
     throw err;
