@@ -53,7 +53,7 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   await input.waitFor();
   const typed = `>${title}`;
   await input.fill(typed);
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+  const row = quickPickRow(page, title);
   await row.waitFor();
   await row.click();
   // The palette closes, or gives way to the command's own quick pick.
@@ -70,9 +70,18 @@ export async function poll(check: () => Promise<boolean>, what: string, ms = 30_
   }
 }
 
-/** Pick an item from an open quick pick by its label. */
+/** The row of the open quick pick (palette, Quick Open, a command's picker) labelled exactly `label`. */
+export function quickPickRow(page: Page, label: string) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
+}
+
+/** Pick an item from an open quick pick by its exact label. */
 export async function pickQuickItem(page: Page, label: string): Promise<void> {
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: label }).first();
+  const row = quickPickRow(page, label);
   await row.waitFor();
   await row.click();
 }
@@ -170,7 +179,7 @@ export function webviewFrame(page: Page, index = -1): FrameLocator {
  * so the channel list is reopened until it offers the channel (or `ms` elapses).
  */
 export async function readOutputChannel(page: Page, channel: string, expected: string | RegExp, ms = 60_000): Promise<string> {
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: channel }).first();
+  const row = quickPickRow(page, channel);
   await poll(
     async () => {
       await runPaletteCommand(page, 'Output: Show Output Channels...');
