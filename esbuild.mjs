@@ -4,7 +4,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --tests       also bundle the extension-host test suite into out/
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -89,6 +89,8 @@ const builds = existing([
 ]);
 
 if (tests) {
+  // Start clean, so a deleted or renamed suite does not keep running from a stale bundle.
+  rmSync('out/test/integration', { recursive: true, force: true });
   // One bundle per test file keeps stack traces readable; mocha is bundled in.
   builds.push({
     ...nodeCommon,
@@ -97,9 +99,14 @@ if (tests) {
     outbase: 'test/integration',
     sourcemap: 'inline',
     minify: false,
+    // mocha's parallel mode (unused in the extension host) resolves worker files at run time.
+    logOverride: { 'require-resolve-not-external': 'silent' },
   });
 }
 
+// A production build starts from an empty dist/, so no stale development file
+// (source maps among them) reaches the .vsix, which ships dist/ whole.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyWasm();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

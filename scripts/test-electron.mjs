@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Desktop launcher of the integration suite: the very same test/integration
+// bundle, run by @vscode/test-electron in a downloaded VS Code. It needs
+// update.code.visualstudio.com (and, on Linux without a display, xvfb-run);
+// where that server cannot be reached use scripts/test-vscode.mjs, which
+// `npm test` runs.
+//
+//   node scripts/test-electron.mjs            VS Code 1.100.3, as code-server ships
+//   VSCODE_VERSION=stable node scripts/test-electron.mjs
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { makeSandbox, VSCODE_VERSION } from './lib/codeServer.mjs';
+import { CACHE, ROOT } from './lib/paths.mjs';
+import { runChecked } from './lib/processes.mjs';
+
+async function main() {
+  await runChecked(process.execPath, ['esbuild.mjs', '--tests'], { cwd: ROOT, timeoutMs: 5 * 60_000, label: 'esbuild --tests' });
+  const sandbox = makeSandbox('model-profiler-electron');
+  try {
+    const folder = join(sandbox.dir, 'workspace');
+    cpSync(join(ROOT, 'test', 'integration', 'workspace'), folder, { recursive: true });
+    await runTests({
+      version: process.env.VSCODE_VERSION ?? VSCODE_VERSION,
+      cachePath: CACHE,
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: join(ROOT, 'out', 'test', 'integration', 'index.js'),
+      // Only our extension, throwaway state, no trust prompt (as the code-server launcher).
+      launchArgs: [
+        folder,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        sandbox.userData,
+        '--extensions-dir',
+        sandbox.extensions,
+      ],
+      timeout: 10 * 60_000,
+    });
+    return 0;
+  } finally {
+    sandbox.remove();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`Integration suite (desktop VS Code) failed: ${err?.message ?? err}`);
+    process.exit(1);
+  },
+);

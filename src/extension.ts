@@ -1,0 +1,33 @@
+/**
+ * Extension entry point. Activation is triggered by a Python file, a notebook or
+ * a restored profiler panel (package.json `activationEvents`), and it stays cheap:
+ * nothing here loads the parser or probes the hardware; features do that lazily
+ * on first use.
+ */
+import * as vscode from 'vscode';
+import { registerCommands, type CommandHandlers } from './vscode/commands';
+
+/** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
+export interface ModelProfilerApi {
+  /** Wall time `activate` took, in milliseconds. */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Model Resource Profiler', { log: true });
+  context.subscriptions.push(log);
+
+  // Features add their handlers here as they land; the rest answer "not available".
+  const handlers: CommandHandlers = {};
+  registerCommands(context, log, handlers);
+
+  const activationMs = performance.now() - started;
+  const version = String(context.extension.packageJSON?.version ?? '');
+  log.info(`Model Resource Profiler ${version} activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
