@@ -7,7 +7,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisService } from './vscode/analysis';
+import { trackHasModels } from './vscode/analysis/contextKey';
+import { registerCodeLens } from './vscode/codeLens';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { exportReport } from './vscode/exportReport';
+import { registerHover } from './vscode/hover';
+import { registerProfileCommentDiagnostics } from './vscode/profileCommentDiagnostics';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
@@ -24,10 +29,18 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
 
   // Starts nothing heavy: the worker thread and the parser load on the first analysis.
   const analysis = new AnalysisService({ workerPath: path.join(__dirname, 'analysisWorker.js'), log });
-  context.subscriptions.push(analysis);
+  context.subscriptions.push(
+    analysis,
+    registerHover(analysis),
+    registerCodeLens(analysis),
+    registerProfileCommentDiagnostics(analysis),
+    trackHasModels(analysis),
+  );
 
   // Features add their handlers here as they land; the rest answer "not available".
-  const handlers: CommandHandlers = {};
+  const handlers: CommandHandlers = {
+    'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
+  };
   registerCommands(context, log, handlers);
 
   const activationMs = performance.now() - started;

@@ -152,6 +152,7 @@ export class AnalysisService implements vscode.Disposable {
         if (e.contentChanges.length > 0 && isAnalysable(e.document)) this.schedule(e.document, this.globalConfig.analysis.debounceMs);
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleVisible(0)),
+      vscode.window.onDidChangeVisibleNotebookEditors(() => this.scheduleVisible(0)),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Cells added, removed or moved (text edits arrive as text document changes).
         if (e.contentChanges.length > 0) this.scheduleNotebook(e.notebook, this.globalConfig.analysis.debounceMs);
