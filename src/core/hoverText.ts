@@ -153,7 +153,8 @@ function paramsLine(report: ModelReport): string {
   return `${total} · trainable ${formatCount(p.trainable)} (${formatExact(p.trainable)})`;
 }
 
-function trainSetup(report: ModelReport): string {
+/** "batch 64, seq 256, bf16-mixed, AdamW": what the memory figures assume. */
+function setupText(report: ModelReport): string {
   const o = report.options;
   const parts = [`batch ${o.batch}`];
   const seq = o.seq ?? report.input?.seq;
@@ -165,20 +166,24 @@ function trainSetup(report: ModelReport): string {
   return parts.join(', ');
 }
 
-function inferSetup(report: ModelReport): string {
-  const o = report.options;
-  const parts = [`batch ${o.batch}`];
-  const seq = o.seq ?? report.input?.seq;
-  if (seq) parts.push(`seq ${seq}`);
-  parts.push(o.precision);
-  return parts.join(', ');
+function memoryLine(report: ModelReport): string {
+  const train = formatBytes(report.memory.train.totalBytes);
+  const infer = formatBytes(report.memory.inference.totalBytes);
+  const training = report.options.mode === 'train';
+  return `train ${training ? `**${train}**` : train} · inference ${training ? infer : `**${infer}**`} (${setupText(report)})`;
 }
 
+/** "✓ fits RTX 4090: needs 7.9 GB of 25.8 GB", with the change that would make it fit when one does. */
 function fitLine(report: ModelReport): string {
   const fit = bestFit(report.fit);
   if (!fit) return 'no device to compare with';
   const verdict = verdictText(report.fit)!;
-  return `${verdict} — ${escapeHoverMarkdown(fit.reason)}`;
+  const need = formatBytes(fit.requiredBytes);
+  const has = formatBytes(fit.availableBytes);
+  if (fit.verdict === 'fits') return `${verdict}: needs ${need} of ${has}`;
+  const change = fit.recommendations.find((r) => r.fitsAlone);
+  const detail = `needs ${need}, has ${has}`;
+  return change ? `${verdict}: ${detail}; fits with ${escapeHoverMarkdown(change.title)} (→ ${formatBytes(change.requiredBytes)})` : `${verdict}: ${detail}`;
 }
 
 function layerName(row: LayerRow): string {
@@ -192,38 +197,36 @@ export interface ModelHoverOptions {
   checkFitsArgs?: unknown[];
 }
 
-/** The hover card over a model's name, instantiation or builder function. */
+/**
+ * The hover card over a model's name, instantiation or builder function. Compact: the
+ * hover widget is small, so one table of the headline numbers, the heaviest layers on
+ * one line, and links to where the details are.
+ */
 export function modelHoverMarkdown(report: ModelReport, links: ModelHoverOptions = {}): string {
   const o = report.options;
   const lines: string[] = [];
-  lines.push(`**${escapeHoverMarkdown(report.name)}** · ${FRAMEWORK_NAMES[report.framework] ?? report.framework} ${KIND_NAMES[report.kind] ?? report.kind}`);
+  const title = `**${escapeHoverMarkdown(report.name)}** · ${FRAMEWORK_NAMES[report.framework] ?? report.framework} ${KIND_NAMES[report.kind] ?? report.kind}`;
   if (report.input) {
-    lines.push('');
+    // A hard line break (trailing backslash) keeps the input under the title without a gap.
+    lines.push(`${title}\\`);
     lines.push(`Input ${report.input.shapes.map((s) => formatShape(s)).join(', ')} — ${escapeHoverMarkdown(report.input.description)}`);
+  } else {
+    lines.push(title);
   }
   lines.push('');
   lines.push('| | |');
   lines.push('|:--|:--|');
   lines.push(`| Parameters | ${paramsLine(report)} |`);
   const weights = o.mode === 'train' ? report.memory.train.weightsBytes : report.memory.inference.weightsBytes;
-  lines.push(`| Weights (${o.fineTuning === 'qlora' ? 'nf4' : o.precision}) | ${formatBytes(weights)} |`);
-  const train = `${formatBytes(report.memory.train.totalBytes)} (${trainSetup(report)})`;
-  const infer = `${formatBytes(report.memory.inference.totalBytes)} (${inferSetup(report)})`;
-  lines.push(`| Training | ${o.mode === 'train' ? `**${train}**` : train} |`);
-  lines.push(`| Inference | ${o.mode === 'infer' ? `**${infer}**` : infer} |`);
+  lines.push(`| Weights | ${formatBytes(weights)} (${o.fineTuning === 'qlora' ? 'nf4' : o.precision}) |`);
+  lines.push(`| Memory | ${memoryLine(report)} |`);
   lines.push(`| Forward | ${formatFlops(report.flops.forward)} = ${formatMacs(report.macs.forward)} (1 MAC = 2 FLOPs) |`);
   lines.push(`| Fit | ${fitLine(report)} |`);
 
   const top = topLayersByMemory(report);
   if (top.length > 0) {
     lines.push('');
-    lines.push(`Largest layers by memory (${o.mode === 'train' ? 'training' : 'inference'}):`);
-    lines.push('');
-    top.forEach((m, i) => {
-      lines.push(
-        `${i + 1}. ${code(layerName(m.row))} ${escapeHoverMarkdown(m.row.type)} — ${formatBytes(m.totalBytes)} (weights ${formatBytes(m.weightsBytes)}, activations ${formatBytes(m.activationBytes)})`,
-      );
-    });
+    lines.push(`Largest layers (${o.mode === 'train' ? 'training' : 'inference'}): ${top.map((m) => `${code(layerName(m.row))} ${escapeHoverMarkdown(m.row.type)} ${formatBytes(m.totalBytes)}`).join(' · ')}`);
   }
 
   const notes = report.findings.filter((f) => f.severity !== 'info');

@@ -5,7 +5,7 @@
  * them off.
  */
 import * as vscode from 'vscode';
-import { fitSummaryLine } from '../core/estimate';
+import { fitSummaryLine } from '../core/estimate/summary';
 import { OPEN_PANEL_COMMAND, codeLensTitle } from '../core/hoverText';
 import { modelIdFor, type AnalysisService } from './analysis';
 

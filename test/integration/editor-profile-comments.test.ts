@@ -32,7 +32,7 @@ describe('editor: # profile: comments', function () {
     // torch 1.13: Conv2d(3, 16, 3) 448 + Linear(16384, 10) 163,850 = 164,298; output [64, 10].
     assert.match(text, /\(164,298\), all trainable/);
     assert.match(text, /Input \[64, 3, 32, 32\]/);
-    assert.match(text, /\| Training \| \*\*[\d.]+ [kMG]B \(batch 64, bf16-mixed, AdamW\)\*\* \|/);
+    assert.match(text, /\| Memory \| train \*\*[\d.]+ [kMG]B\*\* · inference [\d.]+ [kMG]B \(batch 64, bf16-mixed, AdamW\) \|/);
   });
 
   it('honours a valid comment in the CodeLens, and the valid keys of an invalid one', async () => {

@@ -84,26 +84,28 @@ describe('hover text', () => {
       const cnn = model(mnist, 'MnistCNN');
       const text = modelHoverMarkdown(cnn, { openPanelArgs: ['file:///m.py::MnistCNN'], checkFitsArgs: ['file:///m.py::MnistCNN'] });
       const lines = text.split('\n');
-      assert.equal(lines[0], '**MnistCNN** · PyTorch class');
+      assert.equal(lines[0], '**MnistCNN** · PyTorch class\\');
       assert.ok(lines.includes('| Parameters | **421.6K** (421,642), all trainable |'), text); // torch 1.13
       // 421,642 × 4 bytes (fp32) = 1,686,568 bytes.
-      assert.ok(lines.includes('| Weights (fp32) | 1.7 MB |'), text);
-      assert.ok(lines.includes(`| Training | **${formatBytes(cnn.memory.train.totalBytes)} (batch 64, fp32, AdamW)** |`), text);
-      assert.ok(lines.includes(`| Inference | ${formatBytes(cnn.memory.inference.totalBytes)} (batch 64, fp32) |`), text);
+      assert.ok(lines.includes('| Weights | 1.7 MB (fp32) |'), text);
+      const train = formatBytes(cnn.memory.train.totalBytes);
+      const infer = formatBytes(cnn.memory.inference.totalBytes);
+      assert.ok(lines.includes(`| Memory | train **${train}** · inference ${infer} (batch 64, fp32, AdamW) |`), text);
       // 64 × (225,792 + 3,612,672 + 401,408 + 1,280) = 271,433,728 MACs.
       assert.ok(lines.includes('| Forward | 542.87 MFLOPs = 271.43 MMACs (1 MAC = 2 FLOPs) |'), text);
-      // A model of 1.7 MB of weights fits a 24 GB card.
-      assert.match(text, /\| Fit \| ✓ fits RTX 4090 — needs [\d.]+ MB of 25\.8 GB \(RTX 4090\) \|/);
+      // A model of 1.7 MB of weights fits a 24 GiB card (25.8 GB).
+      const fit = cnn.fit.find((f) => f.device === 'RTX 4090')!;
+      assert.ok(lines.includes(`| Fit | ✓ fits RTX 4090: needs ${formatBytes(fit.requiredBytes)} of 25.8 GB |`), text);
       const link = encodeURIComponent(JSON.stringify(['file:///m.py::MnistCNN']));
       assert.equal(lines[lines.length - 1], `[Open Profiler Panel](command:modelProfiler.openPanel?${link}) · [Check Fits](command:modelProfiler.checkFits?${link})`);
     });
 
-    it('says where the input came from', () => {
+    it('says where the input came from, under the title', () => {
       const text = modelHoverMarkdown(model(mnist, 'MnistCNN'));
-      assert.match(text, /^Input \[64, 1, 28, 28\] — input 1×28×28 from # profile: \(line 8\), batch from # profile:$/m);
+      assert.match(text, /^\*\*MnistCNN\*\* · PyTorch class\\\nInput \[64, 1, 28, 28\] — input 1×28×28 from # profile: \(line 8\), batch from # profile:$/m);
     });
 
-    it('lists the three leaf layers holding the most memory', () => {
+    it('names the three leaf layers holding the most memory', () => {
       const cnn = model(mnist, 'MnistCNN');
       const top = topLayersByMemory(cnn);
       assert.equal(top.length, 3);
@@ -113,7 +115,8 @@ describe('hover text', () => {
       const all = topLayersByMemory(cnn, 100);
       assert.equal(all.find((t) => t.row.path === 'fc1')!.weightsBytes, 401_536 * 4);
       const text = modelHoverMarkdown(cnn);
-      assert.ok(text.includes(`Largest layers by memory (training):\n\n1. \`${top[0]!.row.path}\` ${top[0]!.row.type} — ${formatBytes(top[0]!.totalBytes)}`), text);
+      const expected = top.map((t) => `\`${t.row.path}\` ${t.row.type} ${formatBytes(t.totalBytes)}`).join(' · ');
+      assert.ok(text.split('\n').includes(`Largest layers (training): ${expected}`), text);
     });
 
     it('counts weights at the precision of the report', () => {
@@ -121,13 +124,26 @@ describe('hover text', () => {
       // bf16: 2 bytes per parameter; fc1 401,536 × 2.
       assert.equal(topLayersByMemory(bf16, 100).find((t) => t.row.path === 'fc1')!.weightsBytes, 401_536 * 2);
       const text = modelHoverMarkdown(bf16);
-      assert.ok(text.includes('| Weights (bf16) | 843.3 kB |'), text); // 421,642 × 2 = 843,284 bytes
-      assert.ok(text.includes('Largest layers by memory (inference):'), text);
-      assert.match(text, /\| Inference \| \*\*[\d.]+ [kMG]B \(batch 64, bf16\)\*\* \|/);
+      assert.ok(text.includes('| Weights | 843.3 kB (bf16) |'), text); // 421,642 × 2 = 843,284 bytes
+      assert.ok(text.includes('Largest layers (inference): '), text);
+      assert.match(text, /\| Memory \| train [\d.]+ [kMG]B · inference \*\*[\d.]+ [kMG]B\*\* \(batch 64, bf16, AdamW\) \|/);
+    });
+
+    it('says what would make it fit when nothing fits as it is', () => {
+      // Published: Llama-2-7B has 6,738,415,616 parameters; full bf16-mixed training needs over 80 GiB.
+      const r = buildModelReport(llama2_7b(1, 2048), options({ precision: 'bf16-mixed', batch: 1, seq: 2048 }), [a100_80()]);
+      const fit = r.fit[0]!;
+      const change = fit.recommendations.find((x) => x.fitsAlone)!;
+      const text = modelHoverMarkdown(r);
+      assert.ok(
+        text.includes(`| Fit | ⚠ fits A100 80GB with changes: needs ${formatBytes(fit.requiredBytes)}, has 85.9 GB; fits with ${escapeHoverMarkdown(change.title)} (→ ${formatBytes(change.requiredBytes)}) |`),
+        text,
+      );
+      assert.ok(text.includes('| Parameters | **6.74B** (6,738,415,616), all trainable |'), text);
     });
 
     it('names a builder function and shows the instance arguments', () => {
-      assert.match(modelHoverMarkdown(model(mnist, 'build_classifier')), /^\*\*build\\_classifier\*\* · PyTorch builder function$/m);
+      assert.match(modelHoverMarkdown(model(mnist, 'build_classifier')), /^\*\*build\\_classifier\*\* · PyTorch builder function\\$/m);
       // torch 1.13: MnistCNN(num_classes=100) has 433,252 parameters.
       assert.match(modelHoverMarkdown(model(mnist, 'wide')), /\| Parameters \| \*\*433\.3K\*\* \(433,252\), all trainable \|/);
     });
