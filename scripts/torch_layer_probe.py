@@ -218,6 +218,15 @@ CASES = [
     case('LSTM', [10, 20], {'num_layers': 3, 'dropout': 0.5}, inputs=[[7, 3, 10]], id='LSTM-dropout'),
     case('Dropout2d', [0.5], inputs=[[4, 8, 6]], id='Dropout2d-3d-input'),
     case('ReLU', [], {'inplace': True}, inputs=[[4, 8]], id='ReLU-inplace'),
+    case('CosineSimilarity', inputs=[[4, 16], [4, 16]]),
+    case('CosineSimilarity', [], {'dim': -1}, inputs=[[4, 5, 16], [1, 5, 16]], id='CosineSimilarity-broadcast'),
+    case('PairwiseDistance', inputs=[[4, 16], [4, 16]]),
+    case('PairwiseDistance', [], {'keepdim': True}, inputs=[[4, 16], [4, 16]], id='PairwiseDistance-keepdim'),
+    case('Unfold', [3], {'padding': 1, 'stride': 2}, inputs=[[2, 4, 9, 9]]),
+    case('Fold', [[8, 8], 2], {'stride': 2}, inputs=[[2, 12, 16]]),
+    case('MaxUnpool2d', [2], inputs=[[2, 3, 4, 4], [2, 3, 4, 4]], int_inputs=[1], int_high=4),
+    case('MaxUnpool1d', [2], inputs=[[2, 3, 4], [2, 3, 4]], int_inputs=[1], int_high=2),
+    case('MaxUnpool2d', [3], {'stride': 2, 'padding': 1}, inputs=[[1, 2, 4, 4], [1, 2, 4, 4]], int_inputs=[1], int_high=4, call={'output_size': [8, 8]}, id='MaxUnpool2d-output_size'),
 ]
 
 

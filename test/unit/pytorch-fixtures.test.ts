@@ -78,11 +78,18 @@ function modulesByPath(root: LayerNode): Map<string, LayerNode> {
 
 const analysed = new Map<string, { graphs: ModelGraph[]; findings: unknown[] }>();
 
-function analyse(rel: string) {
+/**
+ * Analyse a fixture with the batch setting at the batch of its example tensors, if it
+ * has any: whether a batch setting overrides an example's batch is a product choice
+ * these tests leave open (`# profile:` comments set their own batch either way).
+ */
+function analyse(rel: string, models: ExpectedModel[] = []) {
   let result = analysed.get(rel);
   if (!result) {
     const file = join(FIXTURES, rel).replace(/\\/g, '/');
-    result = evaluateModels(readFileSync(file, 'utf8'), { file, host, options: { ...DEFAULT_OPTIONS } });
+    const example = models.find((m) => m.input.source === 'example');
+    const options = { ...DEFAULT_OPTIONS, batch: example ? example.input.batch : DEFAULT_OPTIONS.batch };
+    result = evaluateModels(readFileSync(file, 'utf8'), { file, host, options });
     analysed.set(rel, result);
   }
   return result;
@@ -111,7 +118,7 @@ describe('pytorch fixture corpus against torch (scripts/torch_ground_truth.py)',
       for (const model of expected.models) {
         describe(model.name, () => {
           const graph = (): ModelGraph => {
-            const found = analyse(expected.file).graphs.filter((g) => g.name === model.name && g.framework === 'pytorch');
+            const found = analyse(expected.file, expected.models).graphs.filter((g) => g.name === model.name && g.framework === 'pytorch');
             assert.ok(found.length > 0, `${model.name} not found; found: ${analyse(expected.file).graphs.map((g) => g.name).join(', ')}`);
             return found[0]!;
           };
