@@ -33,6 +33,11 @@ export function callLayer(rt: KerasRuntime, self: InstV, args: Value[], kwargs: 
   layerName(rt, s);
   if (args.some((a) => rt.hasUnknown(a))) return unknown(`${s.className} output`);
   const col = rt.collector;
+  if (!col && !s.input && (s.kind === 'subclass' || s.kind === 'sequential')) {
+    // The first call gives a model its input: a graph tensor (a call), or a constant (an example call).
+    const d = declFromTensor(args[0] ?? NONE, loc, tensorState(args[0])?.constant ? 'example' : 'call');
+    if (d) s.input = [d];
+  }
   col?.stack.push(self);
   let result: Value;
   try {
@@ -240,10 +245,6 @@ function wrapperForward(rt: KerasRuntime, s: LayerState, inner: InstV, args: Val
 /** A Sequential's layers, one after the other; its input shape is the first call's when it had none. */
 function sequentialForward(rt: KerasRuntime, s: LayerState, args: Value[], kwargs: Map<string, Value>): Value {
   let x: Value = args[0] ?? NONE;
-  if (!s.input) {
-    const d = declFromTensor(x, s.loc, 'call');
-    if (d) s.input = [d];
-  }
   const kw = new Map([...kwargs].filter(([k]) => k === 'training'));
   for (const layer of s.layers ?? []) {
     x = callLayer(rt, layer, [x], kw, layerState(layer)?.loc ?? s.loc);

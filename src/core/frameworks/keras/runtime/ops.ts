@@ -80,6 +80,13 @@ function out(rt: KerasRuntime, shape: Shape, dtype: string): InstV {
   return rt.tensor(shape, dtype);
 }
 
+/** A tensor made from values rather than from the graph. */
+function constantOut(rt: KerasRuntime, shape: Shape, dtype: string): InstV {
+  const t = rt.tensor(shape, dtype);
+  tensorState(t)!.constant = true;
+  return t;
+}
+
 // ------------------------------------------------------------ element-wise
 
 type Keeps = 'none' | 'input' | 'output';
@@ -370,7 +377,7 @@ function filled(): Op {
   return (rt, args, kw, loc) => {
     const s = rt.shapeArg(arg(args, kw, 0, 'shape'));
     if (!s || s.some((d) => d === null)) return bad(rt, 'tensor of unknown shape', loc);
-    return out(rt, s as number[], dtypeOf(kw.get('dtype'), 'float32'));
+    return constantOut(rt, s as number[], dtypeOf(kw.get('dtype'), 'float32'));
   };
 }
 
@@ -395,7 +402,7 @@ const arange: Op = (rt, args, kw, loc) => {
 const constant: Op = (rt, args, kw, loc) => {
   const v = arg(args, kw, 0, 'value') ?? arg(args, kw, 0, 'x');
   const x = operand(v);
-  return x ? out(rt, x.shape, dtypeOf(kw.get('dtype'), x.dtype)) : bad(rt, 'constant', loc);
+  return x ? constantOut(rt, x.shape, dtypeOf(kw.get('dtype'), x.dtype)) : bad(rt, 'constant', loc);
 };
 
 /** ops.shape / tf.shape / K.int_shape: the shape as a tuple, the batch as None. */

@@ -99,6 +99,8 @@ export interface TensorState {
   weight?: WeightRec;
   /** While profiling: a gradient flows back through this tensor (a trainable weight is upstream). */
   grad?: boolean;
+  /** Made from values (tf.zeros, tf.constant, keras.random.normal): a call on it is an example call. */
+  constant?: boolean;
   node?: CallNode;
   id: number;
 }
