@@ -123,6 +123,12 @@ describe('keras runtime', () => {
       assert.equal(r.graphs.find((g) => g.name === 'Net')?.params.total, 515);
     });
 
+    it('an image input of unknown size takes the dataset hint, else 224×224', () => {
+      const src = (hint: string) => `${hint}\nimport keras\nfrom keras import layers\nx = keras.Input(shape=(None, None, 3))\nfcn = keras.Model(x, layers.Conv2D(8, 3, padding="same")(x))\n`;
+      assert.deepEqual(model(src(''), 'fcn').input?.shapes, [[8, 224, 224, 3]]);
+      assert.deepEqual(model(src('# trained on CIFAR-10'), 'fcn').input?.shapes, [[8, 32, 32, 3]]);
+    });
+
     it('batch and sequence length come from a # profile: comment', () => {
       const src = 'import keras\nfrom keras import layers\n# profile: batch=3 seq=7\nm = keras.Sequential([keras.Input(shape=(None, 4)), layers.LSTM(5)])\n';
       const g = model(src, 'm');
@@ -219,6 +225,24 @@ describe('keras runtime', () => {
       assert.equal(layer(g, 'dense_1').savedElements, 4 * 16);
     });
 
+    it('ops on graph tensors outside layers are part of the model (x + y, tf.concat, tf.nn.relu)', () => {
+      const src = [
+        'import tensorflow as tf',
+        'from tensorflow.keras import layers',
+        'inp = tf.keras.Input(shape=(16,))',
+        'a = layers.Dense(16)(inp)',
+        'b = layers.Dense(16)(inp)',
+        'x = tf.nn.relu(a + b)',
+        'y = tf.concat([x, a], axis=-1)',
+        'm = tf.keras.Model(inp, layers.Dense(4)(y * 2.0))',
+      ].join('\n');
+      const g = model(src, 'm');
+      // Both Dense(16) branches (2·(16·16 + 16)) are upstream of the ops; the head is 32·4 + 4.
+      assert.equal(g.params.total, 2 * (16 * 16 + 16) + 32 * 4 + 4);
+      assert.deepEqual(layer(g, 'concatenate').outputShapes, [[8, 32]]);
+      assert.equal(layer(g, 'concatenate').type, 'ops.concatenate');
+    });
+
     it('ops in a custom layer count for it: tf.matmul MACs', () => {
       const src = [
         'import tensorflow as tf',
@@ -285,6 +309,26 @@ describe('keras runtime', () => {
       const r = run(src);
       assert.deepEqual(r.graphs.map((g) => g.name), ['head']);
       assert.equal(r.graphs[0]!.params.total, 20);
+    });
+
+    it('training-only code around the model reads quietly', () => {
+      const src = [
+        'import tensorflow as tf',
+        'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+        'from tensorflow.keras.optimizers import Adam',
+        'from tensorflow.keras.callbacks import EarlyStopping',
+        '(x_train, y_train), _ = tf.keras.datasets.cifar10.load_data()',
+        'norm = tf.keras.layers.Normalization()',
+        'norm.adapt(x_train)',
+        'm = tf.keras.Sequential([tf.keras.Input(shape=(32, 32, 3)), norm, tf.keras.layers.Flatten(), tf.keras.layers.Dense(10)])',
+        'm.compile(optimizer=Adam(1e-3), loss="sparse_categorical_crossentropy")',
+        'history = m.fit(ImageDataGenerator().flow(x_train, y_train), epochs=3, callbacks=[EarlyStopping()])',
+        'm.summary()',
+      ].join('\n');
+      const r = run(src);
+      assert.deepEqual(r.findings.map((f) => f.code), []);
+      // Normalization 3 + 3 + 1 (non-trainable), Dense 3072·10 + 10.
+      assert.deepEqual(r.graphs[0]!.params, { total: 30_737, trainable: 30_730, nonTrainable: 7, buffers: 0 });
     });
 
     it('never throws on half-typed code', () => {

@@ -94,13 +94,22 @@ export function resolveInputs(
     source = 'inferred';
     why = inf.why;
   }
-  const usesSeq = decls.some((d) => d.shape.some((x) => x === null));
-  const shapes = decls.map((d) => [batch, ...d.shape.map((x) => x ?? seq)]);
+  // One None is a sequence length; two or more (Input(shape=(None, None, 3))) are image sides.
+  const image = datasetHint(opts.text);
+  const fill = (d: InputDecl): number[] => {
+    const spatial = d.shape.filter((x) => x === null).length > 1;
+    return d.shape.map((x) => x ?? (spatial ? image.size : seq));
+  };
+  const usesSeq = decls.some((d) => d.shape.filter((x) => x === null).length === 1);
+  const usesImage = decls.some((d) => d.shape.filter((x) => x === null).length > 1);
+  const shapes = decls.map((d) => [batch, ...fill(d)]);
   const spec: InputSpec = {
     shapes,
     dtypes: decls.map((d) => (/int|bool/.test(d.dtype) ? 'int' : 'float')),
     source,
-    description: `${why}, ${batchWhy}${usesSeq ? `, None as ${seq} (${seqWhy})` : ''}`,
+    description: `${why}, ${batchWhy}${usesSeq ? `, None as ${seq} (${seqWhy})` : ''}${
+      usesImage ? `, image sides None as ${image.size} (${image.name}${image.name === 'ImageNet' ? ' default' : ' hint'})` : ''
+    }`,
     batch,
   };
   if (usesSeq) spec.seq = seq;

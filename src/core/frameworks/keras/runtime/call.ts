@@ -39,10 +39,12 @@ export function callLayer(rt: KerasRuntime, self: InstV, args: Value[], kwargs: 
     if (d) s.input = [d];
   }
   col?.stack.push(self);
+  rt.callDepth++;
   let result: Value;
   try {
     result = forward(rt, self, s, args, kwargs, loc);
   } finally {
+    rt.callDepth--;
     col?.stack.pop();
   }
   const outs = rt.flattenTensors(result);
@@ -68,6 +70,7 @@ function forward(rt: KerasRuntime, self: InstV, s: LayerState, args: Value[], kw
     case 'application':
       return applicationForward(rt, self, s, args, loc);
     default:
+      if (s.op) return s.op(args, kwargs, loc);
       if (s.spec) return catalogForward(rt, self, s, s.spec, args, kwargs, loc);
       if (s.wrapped) return wrapperForward(rt, s, s.wrapped, args, kwargs, loc);
       return userForward(rt, self, s, args, kwargs, loc);

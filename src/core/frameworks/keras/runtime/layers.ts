@@ -145,12 +145,13 @@ export function buildLayerClasses(rt: KerasRuntime, interp: Interp, rows: LayerS
       return rt.variable(w);
     }),
   );
-  for (const noop of ['add_loss', 'add_metric', 'add_update', 'reset_states', 'set_weights', 'load_own_variables']) {
+  for (const noop of ['add_loss', 'add_metric', 'add_update', 'reset_states', 'reset_state', 'set_weights', 'load_own_variables', 'adapt', 'finalize_state', 'build_from_config']) {
     d.set(noop, method(noop, () => NONE));
   }
   d.set('count_params', method('count_params', (self) => int(countParams(self).total)));
   d.set('get_weights', method('get_weights', () => unknown('weight values')));
   d.set('get_config', method('get_config', () => unknown('config')));
+  d.set('compute_output_shape', method('compute_output_shape', () => unknown('output shape')));
   d.set('name', property('name', (self) => str(layerName(rt, layerState(self)!))));
   d.set('built', property('built', (self) => bool(!!layerState(self)?.built)));
   // layer.trainable = False freezes the layer and every sublayer (Keras' setter recurses).

@@ -577,7 +577,13 @@ export const EXTRA_OPS: Record<string, Op> = {
   resize_images: resize,
 };
 
+/** The keras.ops name of an op spelled the tf way (reduce_mean -> mean). */
+export function canonicalOpName(name: string): string {
+  return OPS[name] || EXTRA_OPS[name] ? name : (TF_NAMES[name] ?? name);
+}
+
 /** An op by name in a namespace: keras.ops names first, then the tf spellings. */
 export function findOp(name: string): Op | undefined {
-  return OPS[name] ?? EXTRA_OPS[name] ?? (TF_NAMES[name] ? OPS[TF_NAMES[name]!] ?? EXTRA_OPS[TF_NAMES[name]!] : undefined);
+  const c = canonicalOpName(name);
+  return OPS[c] ?? EXTRA_OPS[c];
 }

@@ -14,7 +14,8 @@ import { KERAS_APPLICATIONS } from '../applications';
 import { KERAS_LAYERS } from '../catalog';
 import { buildLayerClasses } from './layers';
 import { buildModelClasses } from './models';
-import { OPS, findOp, type Op } from './ops';
+import { applyOp } from './opLayers';
+import { OPS, canonicalOpName, findOp, type Op } from './ops';
 import { KerasRuntime } from './runtime';
 import { buildTensorClasses } from './tensors';
 import { tensorState, type WeightRec } from './state';
@@ -30,20 +31,33 @@ function mod(name: string, entries: Iterable<[string, Value]> = [], getattr?: (n
   return m;
 }
 
+/** Submodules people import from the quiet namespaces (`from keras.preprocessing.image import ...`). */
+const QUIET_SUBMODULES: Record<string, string[]> = {
+  preprocessing: ['image', 'sequence', 'text'],
+  optimizers: ['schedules', 'legacy', 'experimental'],
+  datasets: ['mnist', 'fashion_mnist', 'cifar10', 'cifar100', 'imdb', 'reuters', 'boston_housing', 'california_housing'],
+  utils: ['data_utils', 'generic_utils', 'layer_utils', 'vis_utils'],
+  mixed_precision: ['experimental'],
+  data: ['experimental'],
+  callbacks: ['experimental'],
+};
+
 /** A namespace whose attributes do not matter for the model: every read is a quiet unknown. */
 function quiet(name: string): ModuleV {
-  return { t: 'module', name, dict: new Map(), unknownLib: name };
+  const m: ModuleV = { t: 'module', name, dict: new Map(), unknownLib: name };
+  for (const sub of QUIET_SUBMODULES[name.split('.').pop()!] ?? []) m.dict.set(sub, quiet(`${name}.${sub}`));
+  return m;
 }
 
 function opValue(rt: KerasRuntime, name: string, op: Op): Value {
-  return native(name, (args, kw, loc) => op(rt, args, kw, loc));
+  return native(name, (args, kw, loc) => applyOp(rt, name, op, args, kw, loc));
 }
 
 /** A module of ops: known names are ops, other names are quiet unknowns. */
 function opsModule(rt: KerasRuntime, name: string, extra: Iterable<[string, Value]> = []): ModuleV {
   return mod(name, extra, (n) => {
     const op = findOp(n);
-    return op ? opValue(rt, n, op) : unknown(`${name}.${n}`);
+    return op ? opValue(rt, canonicalOpName(n), op) : unknown(`${name}.${n}`);
   });
 }
 

@@ -42,6 +42,8 @@ export class KerasRuntime {
   /** Every layer and model made, in creation order (discovery reads models from here). */
   readonly created: InstV[] = [];
   private nodeCounter = 0;
+  /** Layer calls under way: ops inside a layer's call() belong to that layer. */
+  callDepth = 0;
 
   constructor(readonly interp: Interp) {}
 

@@ -83,6 +83,8 @@ export interface LayerState {
   tensor?: InstV;
   /** A wrapper (TimeDistributed, Bidirectional) around a layer the catalog does not know. */
   wrapped?: InstV;
+  /** An op applied to graph tensors outside any layer (`x + y`, tf.concat): replayed like a layer. */
+  op?: (args: Value[], kwargs: Map<string, Value>, loc: Loc) => Value;
   /** Input shapes of the first build, batch included (Dense's LoRA dims). */
   firstInputs?: Shape[];
   /** Why the layer could not be built or called: shown on its row. */

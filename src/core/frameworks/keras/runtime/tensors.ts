@@ -9,6 +9,7 @@ import type { Interp } from '../../../python/interp';
 import { toNumber } from '../../../python/ops';
 import { NONE, TRUE, int, native, str, unknown, type ClassV, type InstV, type Value } from '../../../python/values';
 import { findOp } from './ops';
+import { applyOp } from './opLayers';
 import type { KerasRuntime } from './runtime';
 import { tensorState } from './state';
 
@@ -88,23 +89,24 @@ export function buildTensorClasses(rt: KerasRuntime, interp: Interp): { KerasTen
   d.set('numpy', method('numpy', () => unknown('tensor value')));
   for (const [dunder, op, reflected] of BINARY) {
     const f = findOp(op)!;
-    d.set(dunder, method(dunder, (self, args, _kw, loc) => f(rt, reflected ? [args[0] ?? NONE, self] : [self, args[0] ?? NONE], new Map(), loc)));
+    d.set(dunder, method(dunder, (self, args, _kw, loc) => applyOp(rt, op, f, reflected ? [args[0] ?? NONE, self] : [self, args[0] ?? NONE], new Map(), loc)));
   }
-  d.set('__neg__', method('__neg__', (self, _a, _k, loc) => findOp('negative')!(rt, [self], new Map(), loc)));
+  d.set('__neg__', method('__neg__', (self, _a, _k, loc) => applyOp(rt, 'negative', findOp('negative')!, [self], new Map(), loc)));
   d.set('__pos__', method('__pos__', (self) => self));
-  d.set('__getitem__', method('__getitem__', (self, args, _kw, loc) => {
-    const s = tensorState(self)!;
-    const shape = indexShape(s.shape, args[0] ?? NONE);
+  const getitem = (rtx: KerasRuntime, args: Value[], _kw: Map<string, Value>, loc: Loc): Value => {
+    const s = tensorState(args[0])!;
+    const shape = indexShape(s.shape, args[1] ?? NONE);
     if (!shape) {
-      rt.warn('keras-op', 'Indexing a Keras tensor with a computed index: its shape is unknown', loc);
+      rtx.warn('keras-op', 'Indexing a Keras tensor with a computed index: its shape is unknown', loc);
       return unknown('tensor[index]');
     }
-    return rt.tensor(shape, s.dtype);
-  }));
+    return rtx.tensor(shape, s.dtype);
+  };
+  d.set('__getitem__', method('__getitem__', (self, args, _kw, loc) => applyOp(rt, 'get_item', getitem, [self, args[0] ?? NONE], new Map(), loc)));
   // Tensor methods that are ops (tf tensors have a few).
   for (const name of ['reshape', 'transpose']) {
     const f = findOp(name)!;
-    d.set(name, method(name, (self, args, kw, loc) => f(rt, [self, ...args], kw, loc)));
+    d.set(name, method(name, (self, args, kw, loc) => applyOp(rt, name, f, [self, ...args], kw, loc)));
   }
 
   const Variable = interp.makeClass('Variable', [KerasTensor], new Map(), 'keras');
