@@ -93,19 +93,24 @@ function binary(name: string, rule: 'none' | 'mul' | 'div' | 'pow', dtype?: stri
       const ins = [a, b].filter(isT);
       const out = rt.derived(shape, ins, dtype ? { dtype } : {});
       const saved: TensorV[] = [];
+      const extra: Array<[number, 'int64']> = [];
       const ag = isT(a) && a.requiresGrad;
       const bg = isT(b) && b.requiresGrad;
       if (rule === 'mul') {
         if (bg && isT(a)) saved.push(a);
         if (ag && isT(b)) saved.push(b);
+        // A Python number becomes a wrapped 0-d tensor (8 bytes) that MulBackward keeps.
+        if (ag && !isT(b)) extra.push([1, 'int64']);
+        if (bg && !isT(a)) extra.push([1, 'int64']);
       } else if (rule === 'div') {
         if ((ag || bg) && isT(b)) saved.push(b);
         if (bg && isT(a)) saved.push(a);
+        if (ag && !isT(b)) extra.push([1, 'int64']);
       } else if (rule === 'pow') {
         if (isT(a)) saved.push(a);
         if (bg) saved.push(out);
       }
-      rt.record(name, loc, [out], 0, saved);
+      rt.record(name, loc, [out], 0, saved, extra);
       return out;
     });
   };
@@ -121,14 +126,14 @@ function reduction(name: string): Op {
     if (dimV && dimV.t !== 'none' && !dims) return unknown(name);
     return guarded(rt, name, loc, () => {
       const out = rt.derived(S.reduce(x.shape!, dims, keep), [x], name === 'argmax' || name === 'argmin' ? { dtype: 'int64', requiresGrad: false } : {});
+      // What each reduction's backward keeps (measured with torch 1.13's saved_tensors_hooks).
       if ((name === 'max' || name === 'min') && dims) {
         const idx = rt.tensor(out.shape, { dtype: 'int64' });
         rt.record(name, loc, [out], 0, [idx]);
         return tuple([out, idx]);
       }
-      if (name === 'prod' || name === 'norm' || name === 'std' || name === 'var' || name === 'amax' || name === 'amin' || name === 'logsumexp') {
-        rt.record(name, loc, [out], 0, [x, out]);
-      }
+      if (name === 'prod' || name === 'norm' || name === 'std' || name === 'amax' || name === 'amin' || name === 'logsumexp') rt.record(name, loc, [out], 0, [x, out]);
+      else if (name === 'var' || (name === 'mean' && dims)) rt.record(name, loc, [out], 0, [x]);
       return out;
     });
   };
@@ -312,9 +317,13 @@ function matmulOp(name: string): Op {
       }
       const { shape, macs } = S.matmul(a.shape!, b.shape!);
       const out = rt.derived(shape, [a, b]);
+      // matmul folds batch dimensions with reshape: a non-contiguous operand is copied,
+      // and the copy (not the view) is what the underlying bmm/mm saves.
+      const batched = a.shape!.length >= 3;
+      const asSaved = (t: TensorV): TensorV => (batched && t.strided && !rt.trace?.weightStorages.has(t.storage ?? t.id) ? rt.tensor(t.shape, { dtype: t.dtype }) : t);
       const saved: TensorV[] = [];
-      if (b.requiresGrad) saved.push(a);
-      if (a.requiresGrad) saved.push(b);
+      if (b.requiresGrad) saved.push(asSaved(a));
+      if (a.requiresGrad) saved.push(b.shape!.length >= 3 ? asSaved(b) : b);
       rt.record(name, loc, [out], macs, saved);
       return out;
     });
@@ -397,9 +406,11 @@ const whereOp: Op = (rt, args, _kw, loc) => {
   });
 };
 
+/** tril/triu: in a forward they build causal masks. */
 const triangular: Op = (rt, args) => {
   const x = args[0];
   if (!isT(x)) return unknown('tril');
+  if (rt.trace && x.shape && x.shape.length >= 2 && x.shape[x.shape.length - 1] === x.shape[x.shape.length - 2]) rt.trace.attention.causal = true;
   return rt.derived(x.shape, [x]);
 };
 
@@ -613,7 +624,7 @@ function fPool(rank: number, kind: 'max' | 'avg' | 'lp'): Op {
       if (kind === 'max') {
         const idx = rt.tensor(out.shape, { dtype: 'int64' });
         rt.record(name, loc, [out], 0, [x, idx]);
-      } else rt.record(name, loc, [out], 0, kind === 'lp' ? [x, out] : []);
+      } else rt.record(name, loc, [out], 0, kind === 'lp' ? [x, out] : [x]);
       return out;
     });
   };
@@ -630,7 +641,7 @@ function fAdaptive(rank: number, kind: 'max' | 'avg'): Op {
     if (sizes.some((s) => s === undefined)) return unknown(name);
     const out = rt.derived([...x.shape.slice(0, x.shape.length - rank), ...(sizes as number[])], [x]);
     if (kind === 'max') rt.record(name, loc, [out], 0, [x, rt.tensor(out.shape, { dtype: 'int64' })]);
-    else rt.record(name, loc, [out], 0, []);
+    else rt.record(name, loc, [out], 0, [x]);
     return out;
   };
 }
@@ -785,9 +796,9 @@ const ACTIVATIONS: Record<string, SaveRule> = {
   relu: 'output',
   relu6: 'input',
   leaky_relu: 'input',
-  elu: 'output',
-  selu: 'output',
-  celu: 'output',
+  elu: 'input',
+  selu: 'input',
+  celu: 'input',
   gelu: 'input',
   silu: 'input',
   mish: 'input',
@@ -821,23 +832,32 @@ const ACTIVATIONS: Record<string, SaveRule> = {
   cumsum: 'none',
   flip: 'none',
   roll: 'none',
-  detach: 'none',
   clone: 'none',
-  float: 'none',
-  half: 'none',
-  bfloat16: 'none',
-  double: 'none',
-  to: 'none',
-  type_as: 'none',
-  cuda: 'none',
-  cpu: 'none',
   nan_to_num: 'none',
   logical_not: 'none',
 };
 
+/** dtype/device conversions: the tensor itself when nothing changes, else a copy. */
+function convert(name: string, target?: string): Op {
+  return (rt, args, kw) => {
+    const x = args[0];
+    if (!isT(x)) return unknown(name);
+    let dt = target;
+    if (name === 'to') dt = dtypeName(kw.get('dtype')) ?? args.slice(1).map(dtypeName).find((d) => d);
+    else if (name === 'type_as') dt = isT(args[1]) ? args[1].dtype : undefined;
+    else if (name === 'type') dt = dtypeName(args[1]);
+    if (!dt || dt === x.dtype) return x;
+    return copyOf(rt, x, x.shape, dt);
+  };
+}
+
 /** Ops shared by torch.X, torch.nn.functional.X and tensor methods. */
 export function commonOps(): Map<string, Op> {
   const m = new Map<string, Op>();
+  for (const [name, dt] of [['float', 'float32'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['double', 'float64'], ['to', undefined], ['type_as', undefined], ['type', undefined], ['cuda', undefined], ['cpu', undefined]] as Array<[string, string | undefined]>) {
+    m.set(name, convert(name, dt));
+  }
+  m.set('detach', (rt, args) => (isT(args[0]) ? { ...viewOf(rt, args[0], args[0].shape ?? []), shape: args[0].shape, requiresGrad: false } : unknown('detach')));
   for (const [name, save] of Object.entries(ACTIVATIONS)) m.set(name, unary(name, save));
   for (const name of ['relu_', 'sigmoid_', 'tanh_', 'clamp_', 'exp_', 'mul_', 'add_', 'sub_', 'div_', 'masked_fill_', 'zero_', 'fill_', 'normal_', 'uniform_', 'copy_', 'clamp_min_', 'fill_diagonal_', 'pow_']) {
     m.set(name, inplace(name, name === 'relu_' || name === 'sigmoid_' || name === 'tanh_' ? 'output' : 'none'));
@@ -928,14 +948,6 @@ export function tensorMethods(): Map<string, Op> {
   m.set('new_empty', m.get('new_zeros')!);
   m.set('new_full', (rt, args, kw, loc) => created(rt, rt.shapeArgs([args[1] ?? NONE]), kw, isT(args[0]) ? args[0].dtype : 'float32', loc));
   m.set('new_tensor', (rt, args, kw, loc) => tensorOp(rt, args.slice(1), kw, loc));
-  m.set('type', (rt, args) => (isT(args[0]) ? copyOf(rt, args[0], args[0].shape, dtypeName(args[1]) ?? args[0].dtype) : unknown('type')));
-  m.set('float', (rt, args) => (isT(args[0]) ? copyOf(rt, args[0], args[0].shape, 'float32') : unknown('float')));
-  m.set('to', (rt, args, kw) => {
-    const x = args[0];
-    if (!isT(x)) return unknown('to');
-    const dt = dtypeName(kw.get('dtype')) ?? args.slice(1).map(dtypeName).find((d) => d);
-    return dt && dt !== x.dtype ? copyOf(rt, x, x.shape, dt) : x;
-  });
   m.set('sum_to_size', reduction('sum'));
   m.set('topk', (rt, args, kw) => {
     const x = args[0];
