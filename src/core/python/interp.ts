@@ -1372,6 +1372,10 @@ export class Interp {
         return [...v.map.values()];
       case 'range':
         return rangeIter(v);
+      case 'opaque': {
+        const items = v.kind === 'iterator' ? v.attrs?.get('__items__') : undefined;
+        return items && items.t === 'list' ? items.items.splice(0) : undefined;
+      }
       case 'inst': {
         const it = this.lookupClass(v.cls, '__iter__');
         if (it) {
