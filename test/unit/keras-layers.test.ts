@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { Shape } from '../../src/core/graph';
 import { FnRef, LayerError, numel, type Args, type OutTree } from '../../src/core/frameworks/layerSpec';
 import { KERAS_LAYERS, findKerasLayer } from '../../src/core/frameworks/keras/catalog';
+import { signatureParams } from '../../src/core/frameworks/pytorch/catalog/signature';
 
 interface Result {
   total: number;
@@ -71,6 +72,14 @@ describe('keras catalog: the table', () => {
       'RandomZoom', 'RandomCrop', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D',
     ]) {
       assert.ok(findKerasLayer(n), `missing ${n}`);
+    }
+  });
+
+  it('every signature parses and accepts Layer keywords (name=, trainable=, input_shape=) through **kwargs', () => {
+    for (const row of KERAS_LAYERS) {
+      const params = signatureParams(row.signature);
+      assert.ok(params.some((p) => p.kind === 'var-keyword'), `${row.type} has no **kwargs`);
+      if (row.forwardSignature) signatureParams(row.forwardSignature);
     }
   });
 

@@ -7,7 +7,7 @@
 import type { Loc } from '../../../python/ast';
 import type { Interp } from '../../../python/interp';
 import { NONE, bool, int, list, native, str, unknown, type ClassV, type InstV, type Value } from '../../../python/values';
-import { bindArgs } from '../../pytorch/catalog/signature';
+import { bindArgs, signatureParams } from '../../pytorch/catalog/signature';
 import { LayerError, type ArgValue, type Args, type LayerSpec } from '../../layerSpec';
 import { callLayer, layerName } from './call';
 import type { KerasRuntime } from './runtime';
@@ -323,10 +323,10 @@ function catalogClass(rt: KerasRuntime, interp: Interp, Layer: ClassV, spec: Lay
         s.wrapped = wrappedV as InstV;
         delete s.spec;
       }
-      // Layer.__init__'s own keywords (name, trainable, input_shape) are the ones the row's signature collects in **kwargs.
-      const extra = bound.kwargs;
-      const isExtra = !!extra && typeof extra === 'object' && !Array.isArray(extra);
-      applyBaseKwargs(rt, s, (n) => (isExtra && n in (extra as Args) ? kw.get(n) : undefined), loc);
+      // Layer.__init__'s keywords (name, trainable, input_shape ...), unless the row has a parameter of
+      // that name for itself (Embedding's input_dim is its vocabulary).
+      const own = new Set(signatureParams(spec.signature).map((p) => p.name));
+      applyBaseKwargs(rt, s, (n) => (n === 'name' || n === 'trainable' || n === 'dtype' || !own.has(n) ? kw.get(n) : undefined), loc);
       for (const [k, v] of Object.entries(bound)) {
         if (k !== 'kwargs' && v !== undefined && !(typeof v === 'object' && v !== null && '$layer' in (v as object))) self.dict.set(k, rt.fromArg(v));
       }
