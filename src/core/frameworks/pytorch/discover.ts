@@ -197,7 +197,8 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       return;
     }
     const examples = [...(obs.examples.get(state.inst) ?? [])];
-    if (!examples.length && e.cls) for (const [m, ex] of obs.examples) if (m.cls === e.cls) examples.push(...ex);
+    const cls = state.inst.cls;
+    if (!examples.length) for (const [m, ex] of obs.examples) if (m.cls === cls) examples.push(...ex);
     const resolved = resolveInput(rt, state.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
