@@ -478,6 +478,20 @@ describe('keras catalog: activations, regularization, preprocessing', () => {
     assert.deepEqual(shape(run('RandomCrop', { height: 24, width: 24 }, [[B, 32, 32, 3]])), [B, 24, 24, 3]);
   });
 
+  it('lookups: integer ids, or encodings the size of the vocabulary (no weights)', () => {
+    // TextVectorization(output_mode="int", output_sequence_length=200) on one string per sample -> (None, 200) ids.
+    const tv = run('TextVectorization', { max_tokens: 20000, output_sequence_length: 200 }, [[B, 1]]);
+    assert.deepEqual(tv.output, { shape: [B, 200], dtype: 'int' });
+    assert.equal(tv.total, 0);
+    assert.throws(() => run('TextVectorization', { max_tokens: 20000 }, [[B, 1]]), /output_sequence_length/);
+    // StringLookup docstring: vocabulary ["a", "b", "c", "d"] with output_mode="one_hot" gives 4 + 1 OOV = 5 columns.
+    assert.deepEqual(shape(run('StringLookup', { vocabulary: ['a', 'b', 'c', 'd'], output_mode: 'one_hot' }, [[B, 1]])), [B, 5]);
+    // CategoryEncoding docstring: num_tokens=4, output_mode="one_hot" on 4 ids -> (4, 4).
+    assert.deepEqual(shape(run('CategoryEncoding', { num_tokens: 4, output_mode: 'one_hot' }, [[4]])), [4, 4]);
+    assert.deepEqual(shape(run('CategoryEncoding', { num_tokens: 4 }, [[B, 2]])), [B, 4]);
+    assert.deepEqual(run('Hashing', { num_bins: 3 }, [[B, 1]]).output, { shape: [B, 1], dtype: 'int' });
+  });
+
   it('bad or missing arguments are LayerErrors with the argument named', () => {
     assert.throws(() => run('Dense', {}, [[B, 4]]), /Dense: could not evaluate `units`/);
     assert.throws(() => run('Dense', { units: -3 }, [[B, 4]]), /units/);
