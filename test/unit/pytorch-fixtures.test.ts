@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import { walkLayers, type LayerNode, type ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
+import type { Finding } from '../../src/core/source';
 import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
 
@@ -76,7 +77,7 @@ function modulesByPath(root: LayerNode): Map<string, LayerNode> {
   return map;
 }
 
-const analysed = new Map<string, { graphs: ModelGraph[]; findings: unknown[] }>();
+const analysed = new Map<string, { graphs: ModelGraph[]; findings: Finding[] }>();
 
 /**
  * Analyse a fixture with the batch setting at the batch of its example tensors, if it
@@ -181,12 +182,18 @@ describe('pytorch fixture corpus against torch (scripts/torch_ground_truth.py)',
     });
   }
 
-  it('reports the half-typed class of broken.py and keeps the models around it', () => {
+  it('reports the half-typed class of broken.py, and only it, and keeps the models around it', () => {
     const { graphs, findings } = analyse('broken.py');
-    assert.ok(
-      (findings as Array<{ code: string; range?: { start: { line: number } } }>).some((f) => f.code === 'syntax-error'),
-      'no syntax-error finding',
-    );
+    const lines = readFileSync(join(FIXTURES, 'broken.py'), 'utf8').split('\n');
+    const begin = lines.indexOf('# fixture: broken-begin');
+    const end = lines.indexOf('# fixture: broken-end');
+    const syntax = (findings as Finding[]).filter((f) => f.code === 'syntax-error');
+    assert.ok(syntax.length > 0, 'no syntax-error finding');
+    for (const f of syntax) {
+      assert.ok(f.range, f.message);
+      // 0-based lines: the half-typed class sits between the markers.
+      assert.ok(f.range.start.line >= begin && f.range.end.line <= end, `${f.message} lies outside lines ${begin + 1}-${end + 1}`);
+    }
     const names = graphs.map((g) => g.name);
     for (const name of ['Encoder', 'Head', 'classifier']) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
   });
