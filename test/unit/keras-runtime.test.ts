@@ -192,6 +192,33 @@ describe('keras runtime', () => {
       assert.deepEqual(layer(g, 'lambda').outputShapes, [[8, 1, 8]]);
     });
 
+    it('a feature extractor from get_layer(...).output keeps only the layers before it', () => {
+      // keras.io "The Sequential model" guide: the extractor up to "my_intermediate_layer" holds the first
+      // two convolutions, 5·5·3·32 + 32 = 2432 and 3·3·32·32 + 32 = 9248.
+      const src = [
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'initial_model = keras.Sequential([',
+        '    keras.Input(shape=(250, 250, 3)),',
+        '    layers.Conv2D(32, 5, strides=2, activation="relu"),',
+        '    layers.Conv2D(32, 3, activation="relu", name="my_intermediate_layer"),',
+        '    layers.Conv2D(32, 3, activation="relu"),',
+        '])',
+        'feature_extractor = keras.Model(inputs=initial_model.inputs, outputs=initial_model.get_layer(name="my_intermediate_layer").output)',
+      ].join('\n');
+      const r = run(src);
+      assert.equal(r.graphs.find((g) => g.name === 'feature_extractor')?.params.total, 2432 + 9248);
+      assert.equal(r.graphs.find((g) => g.name === 'initial_model')?.params.total, 2432 + 2 * 9248);
+    });
+
+    it('keras.config.set_image_data_format("channels_first") changes the layers\' default', () => {
+      const src = 'import keras\nfrom keras import layers\nkeras.config.set_image_data_format("channels_first")\nm = keras.Sequential([keras.Input(shape=(3, 32, 32)), layers.Conv2D(8, 3), layers.MaxPooling2D()])\n';
+      const g = model(src, 'm');
+      assert.deepEqual(layer(g, 'conv2d').outputShapes, [[8, 8, 30, 30]]);
+      assert.deepEqual(layer(g, 'max_pooling2d').outputShapes, [[8, 8, 15, 15]]);
+      assert.equal(g.params.total, 3 * 3 * 3 * 8 + 8);
+    });
+
     it('keras.backend.clear_session() restarts the names', () => {
       const src = 'import keras\nfrom keras import layers\nkeras.layers.Dense(3)\nkeras.backend.clear_session()\nm = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3)])\n';
       assert.ok(layer(model(src, 'm'), 'dense'));

@@ -56,6 +56,7 @@ export function callLayer(rt: KerasRuntime, self: InstV, args: Value[], kwargs: 
   for (const a of [...args, ...kwargs.values()]) rt.flattenTensors(a, node.inputs);
   const wrapped = rewrap(rt, result, node);
   node.outputs = rt.flattenTensors(wrapped);
+  s.firstCall ??= { input: args[0] ?? NONE, output: wrapped };
   return wrapped;
 }
 

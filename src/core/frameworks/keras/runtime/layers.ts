@@ -152,6 +152,9 @@ export function buildLayerClasses(rt: KerasRuntime, interp: Interp, rows: LayerS
   d.set('get_weights', method('get_weights', () => unknown('weight values')));
   d.set('get_config', method('get_config', () => unknown('config')));
   d.set('compute_output_shape', method('compute_output_shape', () => unknown('output shape')));
+  // layer.input / layer.output: the tensors of its first call (get_layer(...).output in feature extractors).
+  d.set('input', property('input', (self) => layerState(self)?.firstCall?.input ?? unknown('layer.input')));
+  d.set('output', property('output', (self) => layerState(self)?.firstCall?.output ?? unknown('layer.output')));
   d.set('name', property('name', (self) => str(layerName(rt, layerState(self)!))));
   d.set('built', property('built', (self) => bool(!!layerState(self)?.built)));
   // layer.trainable = False freezes the layer and every sublayer (Keras' setter recurses).
@@ -313,6 +316,10 @@ function catalogClass(rt: KerasRuntime, interp: Interp, Layer: ClassV, spec: Lay
         rt.warn('keras-layer-error', s.broken, loc);
         layerName(rt, s);
         return NONE;
+      }
+      // data_format=None means keras.config.image_data_format().
+      if ('data_format' in bound && (bound.data_format === null || bound.data_format === undefined)) {
+        bound.data_format = rt.imageDataFormat;
       }
       s.spec = spec;
       s.args = bound;

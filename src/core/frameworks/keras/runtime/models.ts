@@ -173,7 +173,7 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
     const s = layerState(self)!;
     if (s.graph) return which === 'input' ? (s.graph.inputs.length === 1 ? s.graph.inputs[0]! : s.graph.inputStructure) : s.graph.outputs;
     if (s.kind === 'sequential') return sequentialIO(rt, s)[which];
-    return unknown(`model.${which}`);
+    return s.firstCall?.[which] ?? unknown(`model.${which}`);
   };
   m.set('input', property('input', io('input')));
   m.set('output', property('output', io('output')));

@@ -129,13 +129,24 @@ export function buildKeras(interp: Interp): KerasPackage {
 
   const opsMod = opsModule(rt, 'keras.ops');
   const activations = opsModule(rt, 'keras.activations', [['get', native('get', (args) => args[0] ?? NONE)]]);
+  const dataFormat: Array<[string, Value]> = [
+    ['image_data_format', native('image_data_format', () => str(rt.imageDataFormat))],
+    [
+      'set_image_data_format',
+      native('set_image_data_format', (args) => {
+        const v = args[0];
+        if (v?.t === 'str' && (v.v === 'channels_first' || v.v === 'channels_last')) rt.imageDataFormat = v.v;
+        return NONE;
+      }),
+    ],
+  ];
   const backend = opsModule(rt, 'keras.backend', [
     ['clear_session', native('clear_session', () => (rt.names.reset(), NONE))],
-    ['image_data_format', native('image_data_format', () => str('channels_last'))],
-    ['set_image_data_format', native('set_image_data_format', () => NONE)],
+    ...dataFormat,
     ['set_floatx', native('set_floatx', () => NONE)],
     ['floatx', native('floatx', () => str('float32'))],
   ]);
+  const config = mod('keras.config', dataFormat, (n) => unknown(`keras.config.${n}`));
   const random = opsModule(rt, 'keras.random', [
     ['normal', opValue(rt, 'normal', OPS.zeros!)],
     ['uniform', opValue(rt, 'uniform', OPS.zeros!)],
@@ -155,7 +166,8 @@ export function buildKeras(interp: Interp): KerasPackage {
     ['Model', Model],
     ['Input', layerClasses.input],
     ['Layer', layerClasses.Layer],
-    ...['optimizers', 'losses', 'metrics', 'callbacks', 'regularizers', 'initializers', 'constraints', 'utils', 'datasets', 'preprocessing', 'mixed_precision', 'saving', 'config', 'export', 'distribution', 'wrappers', 'estimator', 'dtensor', 'quantizers', 'visualization', 'tree'].map((n) => [n, quiet(`keras.${n}`)] as [string, Value]),
+    ['config', config],
+    ...['optimizers', 'losses', 'metrics', 'callbacks', 'regularizers', 'initializers', 'constraints', 'utils', 'datasets', 'preprocessing', 'mixed_precision', 'saving', 'export', 'distribution', 'wrappers', 'estimator', 'dtensor', 'quantizers', 'visualization', 'tree'].map((n) => [n, quiet(`keras.${n}`)] as [string, Value]),
   ], (n) => unknown(`keras.${n}`));
 
   // tensorflow

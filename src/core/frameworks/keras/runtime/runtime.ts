@@ -44,6 +44,8 @@ export class KerasRuntime {
   private nodeCounter = 0;
   /** Layer calls under way: ops inside a layer's call() belong to that layer. */
   callDepth = 0;
+  /** keras.config.set_image_data_format(): the default of every layer's data_format. */
+  imageDataFormat: 'channels_last' | 'channels_first' = 'channels_last';
 
   constructor(readonly interp: Interp) {}
 
@@ -51,6 +53,7 @@ export class KerasRuntime {
   beginDocument(): void {
     this.names.reset();
     this.created.length = 0;
+    this.imageDataFormat = 'channels_last';
   }
 
   nextNodeId(): number {

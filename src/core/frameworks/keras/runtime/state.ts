@@ -87,6 +87,8 @@ export interface LayerState {
   op?: (args: Value[], kwargs: Map<string, Value>, loc: Loc) => Value;
   /** Input shapes of the first build, batch included (Dense's LoRA dims). */
   firstInputs?: Shape[];
+  /** The first call while the file ran: `layer.input` / `layer.output` in functional code. */
+  firstCall?: { input: Value; output: Value };
   /** Why the layer could not be built or called: shown on its row. */
   broken?: string;
   loc: Loc;
