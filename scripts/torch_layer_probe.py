@@ -21,6 +21,9 @@ import sys
 import torch
 from torch import nn
 
+# Importing fixtures or helpers must not leave __pycache__ folders in the repository.
+sys.dont_write_bytecode = True
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_measure import MacCounter, SavedRecorder, classify_saved, cuda_like_dropout, flatten_tensors  # noqa: E402
 
