@@ -85,7 +85,6 @@ export function buildLayerClasses(rt: KerasRuntime, interp: Interp, rows: LayerS
         weights: [],
         built: false,
         trainable: true,
-        tracked: [],
         loc,
       };
       if (file) s.file = file;
@@ -189,7 +188,7 @@ export function buildLayerClasses(rt: KerasRuntime, interp: Interp, rows: LayerS
       rt.warn('keras-input', 'keras.Input: could not evaluate the shape', loc);
       return unknown('Input');
     }
-    const s: LayerState = { kind: 'input', className: 'InputLayer', weights: [], built: true, trainable: true, tracked: [], loc, input: [{ shape, dtype, loc, how: 'Input' }] };
+    const s: LayerState = { kind: 'input', className: 'InputLayer', weights: [], built: true, trainable: true, loc, input: [{ shape, dtype, loc, how: 'Input' }] };
     if (interp.file) s.file = interp.file;
     const nameV = kw.get('name');
     s.name = nameV?.t === 'str' ? nameV.v : rt.names.next('input_layer');

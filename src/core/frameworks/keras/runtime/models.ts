@@ -269,7 +269,7 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
       cls.builtin = a.name;
       appClasses.set(a.name, cls);
     }
-    const s: LayerState = { kind: 'application', className: a.name, app: a, weights: [], built: false, trainable: true, tracked: [], loc, args: {} };
+    const s: LayerState = { kind: 'application', className: a.name, app: a, weights: [], built: false, trainable: true, loc, args: {} };
     if (interp.file) s.file = interp.file;
     for (const [k, v] of kw) s.args![k] = rt.toArg(v, loc);
     const nameV = kw.get('name');

@@ -29,7 +29,6 @@ export function applyOp(rt: KerasRuntime, name: string, op: Op, args: Value[], k
     weights: [],
     built: true,
     trainable: true,
-    tracked: [],
     loc,
     op: (a, kw, l) => op(rt, a, kw, l),
   };

@@ -69,8 +69,6 @@ export interface LayerState {
   weights: WeightRec[];
   built: boolean;
   trainable: boolean;
-  /** Sublayers in the order they were assigned (custom layers, subclassed models). */
-  tracked: InstV[];
   /** Sequential: its layers, without the InputLayer. */
   layers?: InstV[];
   /** Sequential: how many of `layers` the file's run has built, and the last one's output. */
@@ -117,7 +115,7 @@ export function newTensorId(): number {
 export function layerState(v: Value | undefined): LayerState | undefined {
   if (!v || v.t !== 'inst') return undefined;
   const s = v.native as LayerState | undefined;
-  return s && Array.isArray(s.tracked) && typeof s.kind === 'string' ? s : undefined;
+  return s && Array.isArray(s.weights) && typeof s.kind === 'string' && typeof s.className === 'string' ? s : undefined;
 }
 
 export function tensorState(v: Value | undefined): TensorState | undefined {
