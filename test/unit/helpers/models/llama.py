@@ -137,3 +137,9 @@ class Transformer(nn.Module):
 def llama3_8b():
     return Transformer(ModelArgs(dim=4096, n_layers=32, n_heads=32, n_kv_heads=8, vocab_size=128256,
                                  multiple_of=1024, ffn_dim_multiplier=1.3, norm_eps=1e-5, max_seq_len=8192))
+
+
+def llama_tiny():
+    # A small grouped-query model for saved-tensor checks (2 KV heads for 8 query heads).
+    return Transformer(ModelArgs(dim=256, n_layers=2, n_heads=8, n_kv_heads=2, vocab_size=1000,
+                                 multiple_of=64, max_seq_len=128))
