@@ -97,10 +97,20 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   const interp = s.interp;
   s.begin(ctx.file, ctx.host, budgets);
   torchPackage(interp); // built once, before the clock starts
-  interp.startClock(Date.now());
+  const start = Date.now();
+  interp.startClock(start);
   const fileSink = interp.sink;
 
-  const ast = parseModule(text);
+  // Reading may use half of the time budget; running and profiling the models get the rest.
+  const ast = parseModule(text, start + budgets.timeMs / 2);
+  if (ast.truncatedAtLine !== undefined) {
+    fileFindings.push({
+      severity: 'warning',
+      code: 'budget-time',
+      message: `File too large to read within the time budget (${budgets.timeMs} ms): analysed lines 1-${ast.truncatedAtLine} only`,
+      range: { start: { line: ast.truncatedAtLine, character: 0 }, end: { line: ast.truncatedAtLine, character: 0 } },
+    });
+  }
   for (const b of ast.brokenChunks) {
     fileFindings.push({
       severity: 'warning',

@@ -133,9 +133,10 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
   const graphs: ModelGraph[] = [];
+  const skipped: Entry[] = [];
   for (const { e } of order) {
     if (!ctx.timeLeft()) {
-      interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc, undefined);
+      skipped.push(e);
       continue;
     }
     if (e.missing?.length) {
@@ -148,6 +149,10 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     }
     const g = profileEntry(ctx, rt, e, obs);
     if (g) graphs.push(g);
+  }
+  if (skipped.length) {
+    const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
+    interp.finding('warning', 'budget-time', `The time budget ran out before ${skipped.length} model(s) were evaluated: ${names}`, skipped[0]!.nameLoc);
   }
   return graphs;
 }
