@@ -93,7 +93,8 @@ export function discoverKeras(ctx: DiscoveryContext): ModelGraph[] {
         const v = ctx.main.dict.get(t.id);
         if (!isModel(v) || seen.has(v) || ctx.claimed(v)) continue;
         seen.add(v);
-        entries.push({ name: t.id, kind: KIND[layerState(v)!.kind]!, loc: s.loc, nameLoc: t.loc, instance: v, cls: v.cls });
+        const ls = layerState(v)!;
+        entries.push({ name: t.id, kind: ls.app ? 'application' : KIND[ls.kind]!, loc: s.loc, nameLoc: t.loc, instance: v, cls: v.cls });
       }
     } else if (s.k === 'def') {
       const f = ctx.main.dict.get(s.fn.name);

@@ -57,7 +57,8 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
       children: [],
     };
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
-    node.range = toRange(s.loc);
+    // Layers made inside a built-in source (keras.applications architectures) have no place in the user's files.
+    if (!s.file?.startsWith('<')) node.range = toRange(s.loc);
     if (s.file && s.file !== analysedFile && !s.file.startsWith('<')) node.file = s.file;
     if (s.spec?.linearDims && s.args) {
       try {
@@ -69,10 +70,12 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
     }
     if (s.broken) node.note = `not built: ${s.broken}`;
     else if (s.kind === 'application') node.note = APPLICATION_NOTE;
+    else if (s.app) node.note = `keras.applications.${s.app.name}: its layers as Keras builds them`;
     else if (!s.built && s.kind !== 'input') node.note = 'not built: the profiled forward did not reach it';
     for (const child of sublayers(layer)) {
       if (seenLayers.has(child)) continue;
-      const name = layerName(rt, layerState(child)!);
+      // Keras names may hold dots (mobilenetv2_1.00_224); paths use dots between names.
+      const name = layerName(rt, layerState(child)!).replace(/\./g, '_');
       node.children.push(visit(child, path ? `${path}.${name}` : name));
     }
     return node;

@@ -7,8 +7,10 @@
  */
 import type { Loc } from '../../../python/ast';
 import type { Interp } from '../../../python/interp';
-import { NONE, int, list, native, tuple, unknown, type ClassV, type InstV, type Value } from '../../../python/values';
+import { NONE, int, list, native, tuple, unknown, type ClassV, type InstV, type ModuleV, type Value } from '../../../python/values';
 import { KERAS_APPLICATIONS, type KerasApplication } from '../applications';
+import { ARCHITECTURES, ARCHITECTURES_FILE, ARCHITECTURES_SOURCE } from '../architectures';
+import { parseModule } from '../../../python/parseModule';
 import { callLayer, declFromTensor, layerName } from './call';
 import { declFromKwargs, method, property } from './layers';
 import type { KerasRuntime } from './runtime';
@@ -291,6 +293,23 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
     s.input = [declFromTensor(input, loc, given ? 'Input' : 'application')!];
     return self;
   };
+  /** The architecture written out in Python, when there is one: the model with its real layers. */
+  const build = (a: KerasApplication, kw: Kw, loc: Loc): Value | undefined => {
+    if (!ARCHITECTURES.has(a.name)) return undefined;
+    const fn = architecturesModule(rt).dict.get(a.name);
+    if (!fn) return undefined;
+    const file = interp.file;
+    const model = interp.call(fn, [], kw, loc);
+    const s = layerState(model);
+    if (!s || s.kind !== 'functional') return undefined;
+    s.className = a.name;
+    s.app = a;
+    // Rows point at the constructor call in the user's file, not into the architecture's source.
+    s.loc = loc;
+    if (file) s.file = file;
+    else delete s.file;
+    return model;
+  };
   for (const a of KERAS_APPLICATIONS) {
     const order = a.name.startsWith('MobileNet') ? MOBILENET_POSITIONAL : APPLICATION_POSITIONAL;
     applications.set(
@@ -301,11 +320,22 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
           const p = order[i];
           if (p && !named.has(p)) named.set(p, v);
         });
-        return construct(a, named, loc);
+        return build(a, named, loc) ?? construct(a, named, loc);
       }),
     );
   }
   return { Model, Sequential, applications };
+}
+
+/** The architectures' Python module, run once per session. */
+function architecturesModule(rt: KerasRuntime): ModuleV {
+  if (!rt.architectures) {
+    const mod: ModuleV = { t: 'module', name: 'keras.applications.architectures', dict: new Map(), file: ARCHITECTURES_FILE };
+    mod.dict.set('__name__', { t: 'str', v: mod.name });
+    rt.interp.runModule(mod, parseModule(ARCHITECTURES_SOURCE).body);
+    rt.architectures = mod;
+  }
+  return rt.architectures;
 }
 
 /** Positional parameters of most keras.applications constructors, and of the MobileNets. */

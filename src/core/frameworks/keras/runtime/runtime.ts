@@ -11,7 +11,7 @@ import type { Shape } from '../../../graph';
 import type { Loc } from '../../../python/ast';
 import type { Interp } from '../../../python/interp';
 import { toNumber } from '../../../python/ops';
-import { NONE, bool, dict, float, int, str, tuple, unknown, type ClassV, type InstV, type Value } from '../../../python/values';
+import { NONE, bool, dict, float, int, str, tuple, unknown, type ClassV, type InstV, type ModuleV, type Value } from '../../../python/values';
 import { FnRef, type ArgValue } from '../../layerSpec';
 import type { Collector } from './collector';
 import { NameCounters } from './naming';
@@ -44,6 +44,8 @@ export class KerasRuntime {
   private nodeCounter = 0;
   /** Layer calls under way: ops inside a layer's call() belong to that layer. */
   callDepth = 0;
+  /** keras.applications architectures, run once per session (see ../architectures). */
+  architectures?: ModuleV;
   /** keras.config.set_image_data_format(): the default of every layer's data_format. */
   imageDataFormat: 'channels_last' | 'channels_first' = 'channels_last';
 
