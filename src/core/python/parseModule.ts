@@ -51,19 +51,50 @@ function shiftTree(node: unknown, lines: number, seen = new Set<object>()): void
   }
 }
 
-/** Start lines of top-level chunks. */
+/** Start lines of top-level chunks (never inside a triple-quoted string). */
 export function chunkStarts(lines: string[]): number[] {
   const starts: number[] = [];
   let prevDecorator = false;
+  let inString: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (!/^[A-Za-z_@]/.test(l) || CONTINUES.test(l)) continue;
-    if (i > 0 && /\\\s*$/.test(lines[i - 1]!)) continue;
-    if (!prevDecorator) starts.push(i);
-    prevDecorator = l.startsWith('@');
+    const startsChunk = !inString && /^[A-Za-z_@]/.test(l) && !CONTINUES.test(l) && !(i > 0 && /\\\s*$/.test(lines[i - 1]!));
+    if (startsChunk) {
+      if (!prevDecorator) starts.push(i);
+      prevDecorator = l.startsWith('@');
+    }
+    inString = tripleQuoteState(l, inString);
   }
   if (!starts.length || starts[0] !== 0) starts.unshift(0);
   return starts;
+}
+
+/** The open triple quote after a line, given the one open before it (comments and short strings skipped). */
+function tripleQuoteState(line: string, open: string | undefined): string | undefined {
+  let i = 0;
+  while (i < line.length) {
+    if (open) {
+      const j = line.indexOf(open, i);
+      if (j < 0) return open;
+      i = j + 3;
+      open = undefined;
+      continue;
+    }
+    const c = line[i]!;
+    if (c === '#') return undefined;
+    if (c === '"' || c === "'") {
+      if (line.startsWith(c.repeat(3), i)) {
+        open = c.repeat(3);
+        i += 3;
+        continue;
+      }
+      const j = line.indexOf(c, i + 1);
+      i = j < 0 ? line.length : j + 1;
+      continue;
+    }
+    i++;
+  }
+  return open;
 }
 
 function lowerText(text: string): { module: Module; hasError: boolean } {

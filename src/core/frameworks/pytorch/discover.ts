@@ -178,7 +178,7 @@ function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: C
 function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations): ModelGraph | undefined {
   const interp = ctx.interp;
   const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
-  state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl);
+  state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl, e.kind === 'class' || e.kind === 'builder' ? undefined : e.loc.el);
   if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
     state.profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
   }

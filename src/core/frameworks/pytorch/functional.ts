@@ -117,9 +117,12 @@ function binary(name: string, rule: 'none' | 'mul' | 'div' | 'pow', dtype?: stri
 }
 
 function reduction(name: string): Op {
+  const pairwise = name === 'max' ? binary('maximum', 'mul') : name === 'min' ? binary('minimum', 'mul') : undefined;
   return (rt, args, kw, loc) => {
     const x = args[0];
     if (!isT(x) || !x.shape) return unknown(name);
+    // torch.max(a, b) is the element-wise maximum.
+    if (pairwise && (isT(args[1]) || isT(kw.get('other')))) return pairwise(rt, args, kw, loc);
     const dimV = arg(args, kw, 1, 'dim');
     const keep = truthy(arg(args, kw, 2, 'keepdim') ?? bool(false)) === true;
     const dims = dimV && dimV.t !== 'none' ? ints(dimV) : undefined;
@@ -964,6 +967,24 @@ export function tensorMethods(): Map<string, Op> {
     if (!isT(x) || !isT(idx)) return unknown('gather');
     return rt.derived(idx.shape, [x]);
   });
+  const scatter: Op = (rt, args, kw, loc) => {
+    const x = args[0];
+    const idx = arg(args, kw, 2, 'index');
+    const src = arg(args, kw, 3, 'src') ?? kw.get('value');
+    if (!isT(x)) return unknown('scatter');
+    const out = rt.derived(x.shape, [x, ...(isT(src) ? [src] : [])]);
+    rt.record('scatter', loc, [out], 0, isT(idx) ? [idx] : []);
+    return out;
+  };
+  for (const n of ['scatter', 'scatter_add', 'scatter_reduce', 'index_add', 'index_copy', 'index_fill', 'masked_scatter']) m.set(n, scatter);
+  for (const n of ['scatter_', 'scatter_add_', 'index_add_', 'index_copy_', 'index_fill_', 'masked_scatter_']) m.set(n, (_rt, args) => args[0] ?? NONE);
+  m.set('sort', (rt, args) => {
+    const x = args[0];
+    if (!isT(x)) return unknown('sort');
+    return tuple([rt.derived(x.shape, [x]), rt.tensor(x.shape, { dtype: 'int64' })]);
+  });
+  m.set('argsort', (rt, args) => (isT(args[0]) ? rt.tensor(args[0].shape, { dtype: 'int64' }) : unknown('argsort')));
+  m.set('nonzero', (rt, args) => (isT(args[0]) ? rt.tensor(undefined, { dtype: 'int64' }) : unknown('nonzero')));
   m.set('index_select', (rt, args, kw) => {
     const x = args[0];
     const d = intv(arg(args, kw, 1, 'dim'));
@@ -977,7 +998,8 @@ export function tensorMethods(): Map<string, Op> {
 }
 
 export function torchFunctions(): Map<string, Op> {
-  const m = commonOps();
+  // torch.X(t, ...) is t.X(...) for the tensor methods (topk, gather, scatter ...).
+  const m = tensorMethods();
   for (const name of ['zeros', 'ones', 'empty', 'randn', 'rand']) m.set(name, factory());
   for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) m.set(name, likeFactory);
   m.set('full', fullOp);

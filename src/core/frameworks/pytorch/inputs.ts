@@ -195,25 +195,28 @@ export function resolveInput(
     const shape = [batch, profile.seq];
     return { args: [make(shape, 'int')], kwargs: new Map(), spec: spec(shape, 'int', 'comment', `token ids [${batch}, ${profile.seq}] from # profile: (line ${profile.range.start.line + 1})`, profile.seq) };
   }
-  // 2. an example call in the file
+  // 2. an example call in the file: its tensors as written (which dimension is the batch is
+  // the model's business: sequence-first RNNs take [seq, batch, ...]). A # profile: batch
+  // re-batches the leading dimension.
   const ex = examples.find((e) => e.args.some((a) => a.t === 'tensor' && a.shape));
   if (ex) {
     const firstT = ex.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape)!;
-    const exBatch = firstT.shape![0] ?? 1;
-    const useSeq = options.seq === undefined && !profile?.seq;
-    const args = ex.args.map((a) => (a.t === 'tensor' ? rebatch(rt, a, batch, exBatch) : a));
-    const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, v.t === 'tensor' ? rebatch(rt, v, batch, exBatch) : v] as [string, Value]));
+    const s0 = firstT.shape!;
+    const exBatch = s0[0] ?? 1;
+    const re = (v: Value): Value => (v.t === 'tensor' && profile?.batch ? rebatch(rt, v, profile.batch, exBatch) : v);
+    const args = ex.args.map(re);
+    const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, re(v)] as [string, Value]));
     const tensors = args.filter((a): a is TensorV => a.t === 'tensor');
     const s = tensors[0]!.shape!;
+    const exampleBatch = profile?.batch ?? (s[0] === options.batch || s[1] !== options.batch ? (s[0] ?? 1) : options.batch);
     const out: InputSpec = {
       shapes: tensors.map((t) => t.shape ?? []),
       dtypes: tensors.map((t) => (t.isInt ? 'int' : 'float')),
       source: 'example',
-      description: `example input ${shapeText(s.slice(1))} from the call on line ${ex.line + 1}, ${batchWhy}`,
-      batch,
+      description: `example input ${shapeText(s)} from the call on line ${ex.line + 1}${profile?.batch ? `, batch ${profile.batch} from # profile:` : ''}`,
+      batch: exampleBatch,
     };
-    if (firstT.isInt && s.length === 2) out.seq = s[1];
-    void useSeq;
+    if (firstT.isInt && s.length === 2) out.seq = s[0] === exampleBatch ? s[1] : s[0];
     return { args, kwargs, spec: out };
   }
   // 3. settings

@@ -145,6 +145,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       n.spec = s.spec;
       n.args = s.args;
       n.lazy = s.lazy;
+      n.materialisedType = s.materialisedType;
       n.broken = s.broken;
       for (const [k, v] of s.modules) n.modules.set(k, v ? (copy(v) as InstV) : null);
       for (const [k, v] of s.params) n.params.set(k, v ? (copy(v) as TensorV) : null);
@@ -616,6 +617,8 @@ function initLayer(
     return;
   }
   s.lazy = false;
+  // torch swaps a Lazy* module's class for the regular one when it materialises.
+  if (inputs && spec.type.startsWith('Lazy')) s.materialisedType = spec.type.slice(4);
   for (const w of weights) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     if (!Number.isFinite(n) || n > 1e13) {
