@@ -51,6 +51,27 @@ const PUBLISHED: Record<string, Published> = {
   EfficientNetB0: { total: 5_330_571, nonTrainable: 42_023, gmacs: 0.39 },
   EfficientNetB1: { total: 7_856_239, nonTrainable: 62_055, gmacs: 0.69 },
   EfficientNetB7: { total: 66_658_687, nonTrainable: 310_727, gmacs: 37.75 },
+  // Howard et al. 2019, Table 3: 56M and 219M multiply-adds.
+  MobileNetV3Small: { total: 2_554_968, nonTrainable: 12_112, gmacs: 0.056 },
+  MobileNetV3Large: { total: 5_507_432, nonTrainable: 24_400, gmacs: 0.219 },
+  // torchvision inception_v3: 5.71.
+  InceptionV3: { total: 23_851_784, nonTrainable: 34_432, gmacs: 5.71 },
+  // torchvision convnext_tiny: 4.46.
+  ConvNeXtTiny: { total: 28_589_128, nonTrainable: 0, gmacs: 4.46 },
+};
+
+/**
+ * Published without top (model.summary() of include_top=False), plus the Dense classifier F·1000 + 1000:
+ * EfficientNetV2B0 5,919,312 (F 1280), V2B2 8,769,374 with 82,288 non-trainable (F 1408),
+ * V2B3 12,930,622 (F 1536), V2S 20,331,360, V2L 117,746,848 (F 1280); with MACs from torchvision
+ * (efficientnet_v2_s 8.37, _l 56.08 GMACs) and Tan & Le 2021, Table 7 (B0 0.72, B3 3.0 billion).
+ */
+const WITHOUT_TOP: Record<string, { noTop: number; features: number; nonTrainable?: number; gmacs?: number }> = {
+  EfficientNetV2B0: { noTop: 5_919_312, features: 1280, gmacs: 0.72 },
+  EfficientNetV2B2: { noTop: 8_769_374, features: 1408, nonTrainable: 82_288 },
+  EfficientNetV2B3: { noTop: 12_930_622, features: 1536, gmacs: 3.0 },
+  EfficientNetV2S: { noTop: 20_331_360, features: 1280, gmacs: 8.37 },
+  EfficientNetV2L: { noTop: 117_746_848, features: 1280, gmacs: 56.08 },
 };
 
 /** Totals only (keras.io table); their splits are not printed anywhere we can cite. */
@@ -63,6 +84,12 @@ const TOTALS_ONLY: Record<string, number> = {
   EfficientNetB4: 19_466_823,
   EfficientNetB5: 30_562_527,
   EfficientNetB6: 43_265_143,
+  Xception: 22_910_480,
+  // The same networks as torchvision's convnext_small/base/large (ConvNeXtTiny is checked above).
+  ConvNeXtSmall: 50_223_688,
+  ConvNeXtBase: 88_591_464,
+  ConvNeXtLarge: 197_767_336,
+  ConvNeXtXLarge: 350_196_968,
 };
 
 describe('keras.applications built layer by layer', () => {
@@ -90,6 +117,20 @@ describe('keras.applications built layer by layer', () => {
     });
   }
 
+  for (const [name, p] of Object.entries(WITHOUT_TOP)) {
+    it(`${name}: published count without top, and with the classifier`, () => {
+      const noTop = build(`${name}(include_top=False, input_shape=(224, 224, 3))`);
+      assert.equal(noTop.params.total, p.noTop);
+      if (p.nonTrainable !== undefined) assert.equal(noTop.params.nonTrainable, p.nonTrainable);
+      const full = build(`${name}()`);
+      assert.equal(full.params.total, p.noTop + p.features * 1000 + 1000);
+      if (p.gmacs !== undefined) {
+        const macs = subtreeSum(full.root, (n) => n.macs) / 1e9;
+        assert.ok(Math.abs(macs - p.gmacs) / p.gmacs < 0.02, `${name}: ${macs.toFixed(3)} GMACs, published ${p.gmacs}`);
+      }
+    });
+  }
+
   it('include_top=False, input_shape and pooling change the head and the shapes', () => {
     // Printed by keras for ResNet50(include_top=False): 23,587,712; the feature map of 160×160 is 5×5.
     const g = build('ResNet50(include_top=False, weights=None, input_shape=(160, 160, 3))', 4);
@@ -113,8 +154,8 @@ describe('keras.applications built layer by layer', () => {
   });
 
   it('applications without a written architecture stay one catalogued node', () => {
-    const g = build('InceptionV3()');
-    assert.equal(g.params.total, 23_851_784);
+    const g = build('InceptionResNetV2()');
+    assert.equal(g.params.total, 55_873_736);
     assert.equal(g.root.children.length, 0);
     assert.match(g.root.note ?? '', /not itemised/);
   });

@@ -7,17 +7,34 @@
  * applications not written here stay one catalogued node.
  */
 import { COMMON_SOURCE } from './common';
+import { CONVNEXT_SOURCE } from './convnext';
 import { DENSENET_SOURCE } from './densenet';
 import { EFFICIENTNET_SOURCE } from './efficientnet';
+import { EFFICIENTNETV2_SOURCE } from './efficientnetv2';
+import { INCEPTION_SOURCE } from './inception';
 import { MOBILENET_SOURCE } from './mobilenet';
+import { MOBILENETV3_SOURCE } from './mobilenetv3';
 import { RESNET_SOURCE } from './resnet';
 import { VGG_SOURCE } from './vgg';
+import { XCEPTION_SOURCE } from './xception';
 
 /** Where their layers are made, as the interpreter names the file (never a path on disk). */
 export const ARCHITECTURES_FILE = '<keras.applications>';
 
 /** One module for all of them: the constructors are its top-level functions. */
-export const ARCHITECTURES_SOURCE = [COMMON_SOURCE, VGG_SOURCE, RESNET_SOURCE, MOBILENET_SOURCE, DENSENET_SOURCE, EFFICIENTNET_SOURCE].join('\n');
+export const ARCHITECTURES_SOURCE = [
+  COMMON_SOURCE,
+  VGG_SOURCE,
+  RESNET_SOURCE,
+  MOBILENET_SOURCE,
+  MOBILENETV3_SOURCE,
+  DENSENET_SOURCE,
+  EFFICIENTNET_SOURCE,
+  EFFICIENTNETV2_SOURCE,
+  XCEPTION_SOURCE,
+  INCEPTION_SOURCE,
+  CONVNEXT_SOURCE,
+].join('\n');
 
 /** keras.applications constructors with an architecture here (the function of the same name). */
 export const ARCHITECTURES = new Set([
@@ -42,4 +59,20 @@ export const ARCHITECTURES = new Set([
   'EfficientNetB5',
   'EfficientNetB6',
   'EfficientNetB7',
+  'MobileNetV3Small',
+  'MobileNetV3Large',
+  'EfficientNetV2B0',
+  'EfficientNetV2B1',
+  'EfficientNetV2B2',
+  'EfficientNetV2B3',
+  'EfficientNetV2S',
+  'EfficientNetV2M',
+  'EfficientNetV2L',
+  'Xception',
+  'InceptionV3',
+  'ConvNeXtTiny',
+  'ConvNeXtSmall',
+  'ConvNeXtBase',
+  'ConvNeXtLarge',
+  'ConvNeXtXLarge',
 ]);
