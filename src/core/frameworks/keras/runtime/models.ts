@@ -306,6 +306,9 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
     s.app = a;
     // Rows point at the constructor call in the user's file, not into the architecture's source.
     s.loc = loc;
+    const given = kw.get('input_tensor');
+    const own = !given || given.t === 'none';
+    s.input = s.input?.map((d) => ({ ...d, loc, how: own ? 'application' : d.how }));
     if (file) s.file = file;
     else delete s.file;
     return model;
