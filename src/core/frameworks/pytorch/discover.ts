@@ -197,7 +197,8 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
-    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && !hasWeights(rt, state.inst)) {
+    const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
+    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
       state.notModule = true;
       return;
     }
