@@ -17,7 +17,6 @@ import { toSnakeCase } from './naming';
 import type { KerasRuntime } from './runtime';
 import { layerState, tensorState, type CallNode, type InputDecl, type LayerState } from './state';
 
-
 /** Call arguments that are not inputs of a layer's computation (masks, states, flags). */
 const NOT_INPUTS = new Set(['mask', 'attention_mask', 'query_mask', 'value_mask', 'key_mask', 'initial_state', 'constants', 'training', 'use_causal_mask']);
 

@@ -76,8 +76,15 @@ function keep(rt: KerasRuntime, ...xs: Array<TensorState | undefined>): void {
   for (const x of xs) if (x && x.id >= 0 && !x.weight) rt.collector!.saveTensor(layer, x.id, x.shape, isIntDtype(x.dtype));
 }
 
-function out(rt: KerasRuntime, shape: Shape, dtype: string): InstV {
-  return rt.tensor(shape, dtype);
+/**
+ * An op's output. A gradient flows back through it when one flows through an
+ * operand, or an operand is a trainable weight (a frozen layer after it must then
+ * keep its activations).
+ */
+function out(rt: KerasRuntime, shape: Shape, dtype: string, ...from: Array<TensorState | undefined>): InstV {
+  const t = rt.tensor(shape, dtype);
+  if (from.some((x) => x && (x.grad || x.weight?.trainable))) tensorState(t)!.grad = true;
+  return t;
 }
 
 /** A tensor made from values rather than from the graph. */
@@ -96,7 +103,7 @@ function unary(keeps: Keeps, dtype?: string): Op {
   return (rt, args, _kw, loc) => {
     const x = operand(args[0]);
     if (!x) return args[0]?.t === 'unknown' ? args[0]! : bad(rt, 'element-wise op on a non-tensor', loc);
-    const y = out(rt, x.shape, dtype ?? x.dtype);
+    const y = out(rt, x.shape, dtype ?? x.dtype, x);
     if (keeps === 'input') keep(rt, x);
     if (keeps === 'output') keep(rt, tensorState(y));
     return y;
@@ -115,7 +122,7 @@ function binary(keepsOperands: boolean, dtype?: string): Op {
       return bad(rt, `broadcast of [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`, loc);
     }
     if (keepsOperands) keep(rt, a, b);
-    return out(rt, shape, dtype ?? (a.id >= 0 ? a.dtype : b.dtype));
+    return out(rt, shape, dtype ?? (a.id >= 0 ? a.dtype : b.dtype), a, b);
   };
 }
 
@@ -123,7 +130,7 @@ const where: Op = (rt, args, _kw, loc) => {
   const xs = args.slice(0, 3).map((v) => operand(v));
   if (xs.some((x) => !x)) return bad(rt, 'where', loc);
   try {
-    return out(rt, broadcastShapes(xs.map((x) => x!.shape), 'where'), xs[1]!.dtype);
+    return out(rt, broadcastShapes(xs.map((x) => x!.shape), 'where'), xs[1]!.dtype, ...xs);
   } catch {
     return bad(rt, 'where', loc);
   }
@@ -134,7 +141,7 @@ const cast: Op = (rt, args, kw, loc) => {
   if (!x) return bad(rt, 'cast', loc);
   const d = arg(args, kw, 1, 'dtype');
   const dtype = d?.t === 'str' ? d.v : d?.t === 'opaque' ? d.name : x.dtype;
-  return out(rt, x.shape, dtype);
+  return out(rt, x.shape, dtype, x);
 };
 
 // ------------------------------------------------------------ reductions
@@ -149,7 +156,7 @@ function reduction(dtype?: string): Op {
     const keepdims = kd?.t === 'bool' && kd.v;
     const all = axes ?? x.shape.map((_, i) => i);
     const shape = keepdims ? x.shape.map((d, i) => (all.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !all.includes(i));
-    return out(rt, shape, dtype ?? x.dtype);
+    return out(rt, shape, dtype ?? x.dtype, x);
   };
 }
 
@@ -179,7 +186,7 @@ const matmul: Op = (rt, args, kw, loc) => {
   const layer = profiled(rt);
   if (layer) rt.collector!.addMacs(layer, numel(batch) * m * k * n);
   keep(rt, a, b);
-  return out(rt, shape, a.dtype);
+  return out(rt, shape, a.dtype, a, b);
 };
 
 /** einsum: output shape from the subscripts; MACs the product of every label's size. */
@@ -226,7 +233,7 @@ const einsum: Op = (rt, args, _kw, loc) => {
   const layer = profiled(rt);
   if (layer) rt.collector!.addMacs(layer, [...sizes.values()].reduce((p, d) => p * d, 1) * numel(ellipsis));
   keep(rt, ...operands);
-  return out(rt, shape, operands[0]!.dtype);
+  return out(rt, shape, operands[0]!.dtype, ...operands);
 };
 
 // ------------------------------------------------------------ shape manipulation
@@ -242,7 +249,7 @@ const reshape: Op = (rt, args, kw, loc) => {
   if (free > 1 || (free === 0 && known !== total) || (free === 1 && (known === 0 || total % known !== 0))) {
     return bad(rt, `reshape of [${x.shape.join(', ')}] to (${target.map((d) => d ?? 'None').join(', ')})`, loc);
   }
-  return out(rt, dims.map((d) => (d === -1 ? total / known : d)), x.dtype);
+  return out(rt, dims.map((d) => (d === -1 ? total / known : d)), x.dtype, x);
 };
 
 const transpose: Op = (rt, args, kw, loc) => {
@@ -251,7 +258,7 @@ const transpose: Op = (rt, args, kw, loc) => {
   const perm = rt.shapeArg(arg(args, kw, 1, 'axes') ?? kw.get('perm'));
   const order = perm ? perm.map((p) => (p === null ? -1 : p)) : x.shape.map((_, i) => x.shape.length - 1 - i);
   if (order.length !== x.shape.length || order.some((p) => p < 0 || p >= x.shape.length)) return bad(rt, 'transpose axes', loc);
-  return out(rt, order.map((p) => x.shape[p]!), x.dtype);
+  return out(rt, order.map((p) => x.shape[p]!), x.dtype, x);
 };
 
 const expandDims: Op = (rt, args, kw, loc) => {
@@ -263,7 +270,7 @@ const expandDims: Op = (rt, args, kw, loc) => {
   if (axis < 0 || axis >= rank) return bad(rt, 'expand_dims axis', loc);
   const shape = x.shape.slice();
   shape.splice(axis, 0, 1);
-  return out(rt, shape, x.dtype);
+  return out(rt, shape, x.dtype, x);
 };
 
 const squeeze: Op = (rt, args, kw, loc) => {
@@ -271,7 +278,7 @@ const squeeze: Op = (rt, args, kw, loc) => {
   if (!x) return bad(rt, 'squeeze', loc);
   const axes = axesArg(arg(args, kw, 1, 'axis'), x.shape.length);
   if (axes === 'bad') return bad(rt, 'squeeze axis', loc);
-  return out(rt, x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)), x.dtype);
+  return out(rt, x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)), x.dtype, x);
 };
 
 function tensorList(v: Value | undefined): TensorState[] | undefined {
@@ -291,7 +298,7 @@ const concatenate: Op = (rt, args, kw, loc) => {
     if (x.shape.length !== rank || x.shape.some((d, i) => i !== axis && d !== shape[i])) return bad(rt, 'concatenate shapes', loc);
     shape[axis]! += x.shape[axis]!;
   }
-  return out(rt, shape, xs[0]!.dtype);
+  return out(rt, shape, xs[0]!.dtype, ...xs);
 };
 
 const stack: Op = (rt, args, kw, loc) => {
@@ -301,7 +308,7 @@ const stack: Op = (rt, args, kw, loc) => {
   const a = intArg(arg(args, kw, 1, 'axis')) ?? 0;
   const shape = xs[0]!.shape.slice();
   shape.splice(a < 0 ? a + rank : a, 0, xs.length);
-  return out(rt, shape, xs[0]!.dtype);
+  return out(rt, shape, xs[0]!.dtype, ...xs);
 };
 
 const tile: Op = (rt, args, kw, loc) => {
@@ -312,14 +319,14 @@ const tile: Op = (rt, args, kw, loc) => {
   const rank = Math.max(x.shape.length, r.length);
   const xs = [...new Array<number>(rank - x.shape.length).fill(1), ...x.shape];
   const rs = [...new Array<number>(rank - r.length).fill(1), ...r];
-  return out(rt, xs.map((d, i) => d * rs[i]!), x.dtype);
+  return out(rt, xs.map((d, i) => d * rs[i]!), x.dtype, x);
 };
 
 const broadcastTo: Op = (rt, args, kw, loc) => {
   const x = operand(args[0]);
   const s = rt.shapeArg(arg(args, kw, 1, 'shape'));
   if (!x || !s || s.some((d) => d === null)) return bad(rt, 'broadcast_to', loc);
-  return out(rt, s as number[], x.dtype);
+  return out(rt, s as number[], x.dtype, x);
 };
 
 const gather: Op = (rt, args, kw, loc) => {
@@ -328,14 +335,14 @@ const gather: Op = (rt, args, kw, loc) => {
   if (!p || !ids) return bad(rt, 'gather', loc);
   const a = intArg(arg(args, kw, 2, 'axis')) ?? 0;
   const axis = a < 0 ? a + p.shape.length : a;
-  return out(rt, [...p.shape.slice(0, axis), ...ids.shape, ...p.shape.slice(axis + 1)], p.dtype);
+  return out(rt, [...p.shape.slice(0, axis), ...ids.shape, ...p.shape.slice(axis + 1)], p.dtype, p);
 };
 
 const embeddingLookup: Op = (rt, args, kw, loc) => {
   const p = operand(args[0]);
   const ids = operand(arg(args, kw, 1, 'ids'));
   if (!p || !ids) return bad(rt, 'embedding_lookup', loc);
-  return out(rt, [...ids.shape, ...p.shape.slice(1)], p.dtype);
+  return out(rt, [...ids.shape, ...p.shape.slice(1)], p.dtype, p);
 };
 
 const oneHot: Op = (rt, args, kw, loc) => {
@@ -354,14 +361,14 @@ const pad: Op = (rt, args, kw, loc) => {
     if (pair.t !== 'list' && pair.t !== 'tuple') return NaN;
     return d + pair.items.reduce((s, v) => s + (intArg(v) ?? NaN), 0);
   });
-  return shape.some((d) => !Number.isFinite(d)) ? bad(rt, 'pad widths', loc) : out(rt, shape, x.dtype);
+  return shape.some((d) => !Number.isFinite(d)) ? bad(rt, 'pad widths', loc) : out(rt, shape, x.dtype, x);
 };
 
 const resize: Op = (rt, args, kw, loc) => {
   const x = operand(args[0]);
   const size = rt.shapeArg(arg(args, kw, 1, 'size'));
   if (!x || x.shape.length !== 4 || !size || size.length !== 2 || size.includes(null)) return bad(rt, 'image resize', loc);
-  return out(rt, [x.shape[0]!, size[0]!, size[1]!, x.shape[3]!], x.dtype);
+  return out(rt, [x.shape[0]!, size[0]!, size[1]!, x.shape[3]!], x.dtype, x);
 };
 
 // ------------------------------------------------------------ creation
@@ -419,7 +426,7 @@ const split: Op = (rt, args, kw, loc) => {
   const axis = a < 0 ? a + x.shape.length : a;
   if (x.shape[axis]! % n !== 0) return bad(rt, 'split sizes', loc);
   const shape = x.shape.map((d, i) => (i === axis ? d / n : d));
-  return list(Array.from({ length: n }, () => out(rt, shape, x.dtype)));
+  return list(Array.from({ length: n }, () => out(rt, shape, x.dtype, x)));
 };
 
 const topK: Op = (rt, args, kw, loc) => {
@@ -427,7 +434,7 @@ const topK: Op = (rt, args, kw, loc) => {
   const k = intArg(arg(args, kw, 1, 'k'));
   if (!x || k === undefined) return bad(rt, 'top_k', loc);
   const shape = [...x.shape.slice(0, -1), k];
-  return tuple([out(rt, shape, x.dtype), out(rt, shape, 'int32')]);
+  return tuple([out(rt, shape, x.dtype, x), out(rt, shape, 'int32')]);
 };
 
 /** Every operation by its keras.ops name; other namespaces map their names onto these. */
