@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { fitSummaryLine } from '../core/estimate/summary';
 import { OPEN_PANEL_COMMAND, codeLensTitle } from '../core/hoverText';
-import { modelIdFor, type AnalysisService } from './analysis';
+import { modelRef, type AnalysisService } from './analysis';
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -31,7 +31,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
         title: codeLensTitle(m),
         tooltip: `${fitSummaryLine(m)}. Click to open the profiler panel.`,
         command: OPEN_PANEL_COMMAND,
-        arguments: [modelIdFor(document.uri, m.name)],
+        arguments: [modelRef(document.uri, m.name)],
       });
     });
   }

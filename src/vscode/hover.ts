@@ -15,7 +15,7 @@ import {
 } from '../core/hoverText';
 import type { LayerRow, ModelReport } from '../core/report';
 import type { SourceRange } from '../core/source';
-import { modelIdFor, type AnalysisService } from './analysis';
+import { modelRef, type AnalysisService } from './analysis';
 
 /** Kinds whose range is one statement (`model = Net()`), where the whole statement means the model. */
 const STATEMENT_KINDS = new Set<ModelReport['kind']>(['instance', 'sequential', 'functional', 'pretrained', 'application']);
@@ -91,8 +91,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
     const target = hoverTarget(document, report.models, position);
     if (!target) return undefined;
     if (target.kind === 'layer') return new vscode.Hover(markdown(layerHoverMarkdown(target.model, target.rows)), target.range);
-    const id = modelIdFor(document.uri, target.model.name);
-    const text = modelHoverMarkdown(target.model, { openPanelArgs: [id], checkFitsArgs: [id] });
+    const ref = modelRef(document.uri, target.model.name);
+    const text = modelHoverMarkdown(target.model, { openPanelArgs: [ref], checkFitsArgs: [ref] });
     return new vscode.Hover(markdown(text), target.range);
   }
 }

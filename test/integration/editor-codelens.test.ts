@@ -45,7 +45,7 @@ describe('editor: CodeLens', function () {
   it('opens the panel on the model when clicked', async () => {
     const [cnn] = await codeLenses(document.uri);
     assert.equal(cnn!.command, 'modelProfiler.openPanel');
-    assert.deepEqual(cnn!.args, [`${document.uri.toString()}::MnistCNN`]);
+    assert.deepEqual(cnn!.args, [{ uri: document.uri.toString(), model: 'MnistCNN' }]);
   });
 
   it('follows a settings change without a reload', async () => {
