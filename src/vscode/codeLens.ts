@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { fitSummaryLine } from '../core/estimate/summary';
+import { formatExact } from '../core/format';
 import { OPEN_PANEL_COMMAND, codeLensTitle } from '../core/hoverText';
 import { modelRef, type AnalysisService } from './analysis';
 
@@ -29,7 +30,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const line = Math.min(m.nameRange.start.line, document.lineCount - 1);
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
         title: codeLensTitle(m),
-        tooltip: `${fitSummaryLine(m)}. Click to open the profiler panel.`,
+        tooltip: `${formatExact(m.params.total)} parameters. ${fitSummaryLine(m)}. Click to open the profiler panel.`,
         command: OPEN_PANEL_COMMAND,
         arguments: [modelRef(document.uri, m.name)],
       });

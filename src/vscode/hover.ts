@@ -87,7 +87,8 @@ export class ModelHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.analysis.isSupported(document) || !this.analysis.config(document.uri).hover.enabled) return undefined;
     const report = this.analysis.peek(document) ?? (await this.analysis.getReports(document));
-    if (token.isCancellationRequested || report.models.length === 0) return undefined;
+    // The document may have changed while the analysis ran; VS Code then cancels this request.
+    if (token.isCancellationRequested || report.models.length === 0 || position.line >= document.lineCount) return undefined;
     const target = hoverTarget(document, report.models, position);
     if (!target) return undefined;
     if (target.kind === 'layer') return new vscode.Hover(markdown(layerHoverMarkdown(target.model, target.rows)), target.range);

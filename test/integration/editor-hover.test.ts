@@ -8,15 +8,18 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ModelProfilerApi } from '../../src/extension';
+import { ModelHoverProvider } from '../../src/vscode/hover';
 import { activateWith, openInEditor } from './lib/extension';
 import { hoverText, positionOf, setSetting } from './lib/editor';
 
 describe('editor: hovers', function () {
   this.timeout(120_000);
   let document: vscode.TextDocument;
+  let api: ModelProfilerApi;
 
   before(async () => {
-    await activateWith();
+    api = await activateWith();
     document = (await openInEditor('editor/mnist_cnn.py')).document;
   });
 
@@ -140,7 +143,20 @@ describe('editor: hovers', function () {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    // The goal is 20 ms; the command round trip through the workbench adds to it on a loaded machine.
+    // The command's round trip through the workbench adds to the provider's own time on a loaded machine.
     assert.ok(times[2]! < 100, `median hover ${times[2]!.toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(', ')})`);
+
+    // The provider itself, on the extension's own analysis: the goal is under 20 ms.
+    const provider = new ModelHoverProvider(api.analysis);
+    const token = new vscode.CancellationTokenSource().token;
+    const own: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const hover = await provider.provideHover(document, position, token);
+      own.push(performance.now() - t0);
+      assert.ok(hover);
+    }
+    own.sort((a, b) => a - b);
+    assert.ok(own[2]! < 20, `median provider time ${own[2]!.toFixed(2)} ms (${own.map((t) => t.toFixed(2)).join(', ')})`);
   });
 });
