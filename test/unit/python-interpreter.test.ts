@@ -433,4 +433,50 @@ k = (list(itertools.chain([1], [2, 3])), list(itertools.product([0, 1], repeat=2
     );
   });
 
+  it('properties_and_exceptions', () => {
+    check(
+      `
+class Box:
+    def __init__(self):
+        self._w = 1
+
+    @property
+    def w(self):
+        return self._w
+
+    @w.setter
+    def w(self, v):
+        self._w = v * 10
+
+b = Box()
+b.w = 3
+a = b.w
+def risky(x):
+    if x < 0:
+        raise ValueError('negative')
+    return x
+try:
+    r = risky(-1)
+except ValueError:
+    r = 'caught'
+try:
+    ok = risky(2)
+finally:
+    done = True
+ann: int = 5
+x = y = 7
+del x
+z = 'x' in dir() if False else y
+`,
+      {
+      a: "30",
+      r: "caught",
+      ok: "2",
+      done: "True",
+      ann: "5",
+      z: "7",
+      },
+    );
+  });
+
 });

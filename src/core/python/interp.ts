@@ -1153,6 +1153,12 @@ export class Interp {
       case 'native':
         if (name === '__name__') return str(obj.name);
         return undefined;
+      case 'property':
+        // @x.setter / @x.getter build a new property around the decorated function.
+        if (name === 'setter') return { t: 'native', name: 'setter', fn: (a) => ({ t: 'property', fget: obj.fget, fset: a[0] }) };
+        if (name === 'getter') return { t: 'native', name: 'getter', fn: (a) => ({ t: 'property', fget: a[0] ?? NONE, fset: obj.fset }) };
+        if (name === 'fget') return obj.fget;
+        return undefined;
       default:
         return this.methods(this, obj, name);
     }

@@ -136,8 +136,21 @@ const IMAGE_BY_FEATURES = new Map<number, Shape>([
   [1024, [1, 32, 32]],
 ]);
 
-/** `block_size` / `max_position_embeddings` / `max_seq_len` found on the model or its config. */
+const maxSeqCache = new WeakMap<InstV, { value: number | undefined }>();
+
+/**
+ * `block_size` / `max_position_embeddings` / `max_seq_len` found on the model, its direct
+ * submodules, or a config object they hold.
+ */
 export function modelMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
+  const hit = maxSeqCache.get(model);
+  if (hit) return hit.value;
+  const value = findMaxSeq(rt, model);
+  maxSeqCache.set(model, { value });
+  return value;
+}
+
+function findMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
   const names = ['block_size', 'max_position_embeddings', 'max_seq_len', 'max_seq_length', 'context_length', 'n_positions', 'n_ctx', 'max_len', 'seq_len'];
   const look = (v: Value, depth: number): number | undefined => {
     if (depth > 2 || v.t !== 'inst') return undefined;
@@ -151,7 +164,8 @@ export function modelMaxSeq(rt: TorchRuntime, model: InstV): number | undefined 
     }
     return undefined;
   };
-  for (const [, m] of rt.namedModules(model)) {
+  for (const [path, m] of rt.namedModules(model)) {
+    if (path.split('.').length > 2) continue;
     const r = look(m, 0);
     if (r) return r;
   }

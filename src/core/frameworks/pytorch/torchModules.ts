@@ -12,6 +12,7 @@ import { NONE, bool, float, int, native, unknown, type ClassV, type ModuleV, typ
 import type { LayerSpec } from '../layerSpec';
 import { TORCH_LAYERS, TORCH_PRELUDE } from './catalog/index';
 import { functionalOps, indexTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
+import { einopsModules } from './einops';
 import { buildNn, type NnClasses } from './nnModule';
 import { TorchRuntime } from './runtime';
 
@@ -208,6 +209,8 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   modules.set('lightning.pytorch', lightning);
   modules.set('pytorch_lightning', { ...lightning, name: 'pytorch_lightning', unknownLib: 'pytorch_lightning' });
 
+  for (const [k, v] of einopsModules(rt, nn.Module)) modules.set(k, v);
+
   // The prelude: composite modules written in Python, evaluated as part of torch.nn.
   const preludeClasses = new Set<ClassV>();
   const pkg: TorchPackage = { rt, nn, modules, preludeClasses };
@@ -263,6 +266,9 @@ export function torchModuleFactories(getPackage: (interp: Interp) => TorchPackag
     'lightning',
     'lightning.pytorch',
     'pytorch_lightning',
+    'einops',
+    'einops.layers',
+    'einops.layers.torch',
   ];
   const out = new Map<string, ModuleFactory>();
   for (const n of names) out.set(n, (interp) => getPackage(interp).modules.get(n)!);
