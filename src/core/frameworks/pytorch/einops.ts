@@ -27,6 +27,14 @@ function parseSide(side: string): Group[] {
   return groups;
 }
 
+/** True when the pattern keeps the axes in order (only splits and merges): a reshape. */
+export function keepsAxisOrder(pattern: string): boolean {
+  const [lhs, rhs] = pattern.split('->');
+  if (rhs === undefined) return false;
+  const flat = (side: string) => parseSide(side).flatMap((g) => (g === '...' ? ['...'] : g));
+  return flat(lhs!).join(' ') === flat(rhs).join(' ');
+}
+
 /** Output shape of an einops pattern applied to `shape`. */
 export function einopsShape(pattern: string, shape: number[], lengths: Map<string, number>, kind: 'rearrange' | 'repeat' | 'reduce'): number[] {
   const [lhs, rhs] = pattern.split('->');
@@ -91,6 +99,8 @@ function apply(rt: TorchRuntime, kind: 'rearrange' | 'repeat' | 'reduce', x: Val
   const shape = x.t === 'tensor' ? x.shape! : [tensors.length, ...tensors[0]!.shape!];
   try {
     const out = einopsShape(pattern.v, shape, lengthsOf(kw), kind);
+    // A rearrange that keeps the axis order is a reshape: a view when the layout allows.
+    if (kind === 'rearrange' && x.t === 'tensor' && keepsAxisOrder(pattern.v)) return rt.reshape(x, out);
     return rt.derived(out, tensors);
   } catch (e) {
     return rt.shapeError(e, kind, loc);

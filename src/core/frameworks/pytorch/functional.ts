@@ -173,6 +173,10 @@ function stridesOf(x: TensorV): number[] {
 }
 
 /** view/reshape: a view when the layout allows one, else (reshape) a copy. */
+export function reshapeTensor(rt: TorchRuntime, x: TensorV, shape: Shape): TensorV {
+  return reshaped(rt, x, shape);
+}
+
 function reshaped(rt: TorchRuntime, x: TensorV, shape: Shape): TensorV {
   if (!x.strides) return viewOf(rt, x, shape);
   const st = viewStrides(x.shape!, x.strides, shape);

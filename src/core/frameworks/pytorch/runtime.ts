@@ -67,6 +67,8 @@ export class TorchRuntime {
   /** Called for `model(x)` at module level: the example input of that model. */
   onExampleCall?: (module: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc) => void;
 
+  /** Reshape as torch does it (a view when the strides allow, else a copy); set by torchModules.ts. */
+  reshape!: (x: TensorV, shape: Shape) => TensorV;
   /** named_modules() / named_parameters() order, set by nnModule.ts. */
   namedModules!: (root: InstV) => Array<[string, InstV]>;
   namedTensors!: (root: InstV, kind: 'params' | 'buffers', recurse: boolean) => Array<[string, TensorV]>;

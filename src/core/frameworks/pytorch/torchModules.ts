@@ -11,7 +11,7 @@ import type { ModuleFactory } from '../../python/stdlib';
 import { NONE, bool, float, int, native, unknown, type ClassV, type ModuleV, type TensorV, type Value } from '../../python/values';
 import type { LayerSpec } from '../layerSpec';
 import { TORCH_LAYERS, TORCH_PRELUDE } from './catalog/index';
-import { functionalOps, indexTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
+import { functionalOps, indexTensor, reshapeTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
 import { einopsModules } from './einops';
 import { buildNn, type NnClasses } from './nnModule';
 import { TorchRuntime } from './runtime';
@@ -66,6 +66,7 @@ function context(name: string, enter: () => void, exit: () => void): Value {
 
 export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, prelude: string = TORCH_PRELUDE): TorchPackage {
   const rt = new TorchRuntime(interp);
+  rt.reshape = (x, shape) => reshapeTensor(rt, x, shape);
   const nn = buildNn(rt, rows);
   const modules = new Map<string, ModuleV>();
   const methods = tensorMethods();
