@@ -5,7 +5,7 @@
  * has k·c·s² + k (torch.nn docs), checked with torch 1.13 where the model is larger.
  */
 import { strict as assert } from 'node:assert';
-import { evaluate, graphNamed, initEngine } from './helpers/engine';
+import { evaluate, graphNamed, initEngine, modelSource, savedBytesFp32, totalMacs } from './helpers/engine';
 
 const LENET = `import torch.nn as nn
 import torch.nn.functional as F
@@ -203,5 +203,22 @@ print(sum(p.numel() for p in model.parameters()))
     const r = evaluate(src);
     // 10*32 + 32 + 32*1 + 1
     assert.equal(graphNamed(r, 'model').params.total, 385);
+  });
+
+  it('infers the input from the layer forward() applies to it, and supplies a timestep', () => {
+    const r = evaluate(modelSource('unet_timestep.py'), { options: { input: [3, 32, 32] } });
+    const g = graphNamed(r, 'UNet');
+    // time_mlp is registered first, but forward(x, t) feeds x to self.inc (Conv2d(3, 32)).
+    assert.deepEqual(g.input?.shapes, [[8, 3, 32, 32]]);
+    // torch 1.13: UNet() with (torch.randn(8, 3, 32, 32), torch.rand(8)) -> 237091 params,
+    // 1040089088 MACs, output [8, 3, 32, 32], 31575040 saved bytes
+    assert.equal(g.params.total, 237_091);
+    assert.equal(totalMacs(g), 1_040_089_088);
+    assert.deepEqual(g.root.outputShapes, [[8, 3, 32, 32]]);
+    assert.equal(savedBytesFp32(g), 31_575_040);
+    assert.match(g.input!.description, /t = a \[8\] float tensor/);
+    // ResBlock's forward(x, temb) needs an embedding nothing supplies: said by name.
+    const block = graphNamed(r, 'ResBlock');
+    assert.ok(block.findings.some((f) => f.code === 'no-input' && /'temb'/.test(f.message)));
   });
 });

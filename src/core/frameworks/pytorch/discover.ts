@@ -20,7 +20,7 @@ import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
 import { newSink } from '../../python/interp';
-import { type ExampleCall, resolveInput, withAlternative } from './inputs';
+import { completeForwardArgs, type ExampleCall, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
 import type { TorchRuntime } from './runtime';
@@ -209,6 +209,11 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
       return;
+    }
+    if (resolved.spec.source !== 'example') {
+      completeForwardArgs(rt, state.inst, resolved, (param) =>
+        interp.finding('info', 'no-input', `forward() needs '${param}', which nothing in the file gives: add an example call such as \`model(x, ${param})\``, e.nameLoc),
+      );
     }
     state.input = resolved.spec;
     if (!resolved.alternatives?.length) {

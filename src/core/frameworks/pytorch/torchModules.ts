@@ -155,6 +155,11 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   t.set('__version__', { t: 'str', v: '2.1.0' });
   for (const [k, v] of DTYPES) t.set(k, { t: 'opaque', kind: 'dtype', name: v });
   t.set('finfo', native('finfo', () => ({ t: 'opaque', kind: 'finfo', name: 'finfo', attrs: new Map<string, Value>([['min', float(-3.4028234663852886e38)], ['max', float(3.4028234663852886e38)], ['eps', float(1.1920928955078125e-7)]]) })));
+  // Calls made for their side effects: nothing to evaluate.
+  for (const n of ['save', 'set_float32_matmul_precision', 'set_default_dtype', 'set_num_threads', 'set_printoptions', 'use_deterministic_algorithms', 'set_grad_enabled', 'seed']) {
+    t.set(n, native(n, () => NONE));
+  }
+  t.set('load', native('load', () => unknown('torch.load')));
   t.set('device', native('device', (args) => ({ t: 'opaque', kind: 'device', name: args[0]?.t === 'str' ? args[0].v : 'cpu' })));
   const noGrad = () => context('no_grad', () => rt.trace && rt.trace.noGrad++, () => rt.trace && rt.trace.noGrad--);
   t.set('no_grad', native('no_grad', noGrad));
