@@ -207,10 +207,11 @@ function findMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
     }
     return undefined;
   };
-  for (const [path, m] of rt.namedModules(model)) {
-    if (path.split('.').length > 2) continue;
-    const r = look(m, 0);
-    if (r) return r;
+  const r = look(model, 0);
+  if (r) return r;
+  for (const m of rt.state(model)?.modules.values() ?? []) {
+    const x = m ? look(m, 0) : undefined;
+    if (x) return x;
   }
   return undefined;
 }

@@ -146,6 +146,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       n.args = s.args;
       n.lazy = s.lazy;
       n.materialisedType = s.materialisedType;
+      n.linearDims = s.linearDims;
       n.broken = s.broken;
       for (const [k, v] of s.modules) n.modules.set(k, v ? (copy(v) as InstV) : null);
       for (const [k, v] of s.params) n.params.set(k, v ? (copy(v) as TensorV) : null);

@@ -40,6 +40,8 @@ export interface ModuleState {
   args?: Record<string, ArgValue>;
   /** Lazy layers: weights are made at the first forward. */
   lazy?: boolean;
+  /** [in, out] of Linear-like rows, computed once (null: not linear-like). */
+  linearDims?: [number, number] | null;
   /** The type torch reports once a Lazy* layer has materialised (LazyLinear becomes Linear). */
   materialisedType?: string;
   /** Why the layer could not be built (bad arguments): shown on its row. */

@@ -91,12 +91,14 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
       if (s.file && s.file !== analysedFile && !s.file.startsWith('<')) node.file = s.file;
     }
     if (s.spec?.linearDims && s.args) {
-      try {
-        const dims = s.spec.linearDims(s.args);
-        if (dims) node.linearDims = dims;
-      } catch {
-        // A row that cannot size itself has no LoRA dims.
+      if (s.linearDims === undefined) {
+        try {
+          s.linearDims = s.spec.linearDims(s.args) ?? null;
+        } catch {
+          s.linearDims = null; // a row that cannot size itself has no LoRA dims
+        }
       }
+      if (s.linearDims) node.linearDims = s.linearDims;
     }
     if (s.broken) node.note = `not built: ${s.broken}`;
     else if (s.lazy) node.note = 'lazy layer: sized at its first call, which the forward did not reach';
