@@ -197,6 +197,7 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
+    rt.namedMemo = new Map();
     const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
     if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
       state.notModule = true;
@@ -251,7 +252,26 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     state.trace = chosen.trace;
     for (const f of chosen.sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
   });
-  if (!state.inst || state.notModule) return undefined;
+  if (!state.inst || state.notModule) {
+    rt.namedMemo = undefined;
+    return undefined;
+  }
+  rt.namedMemo ??= new Map();
+  try {
+    return finishGraph(ctx, rt, e, state, g);
+  } finally {
+    rt.namedMemo = undefined;
+  }
+}
+
+function finishGraph(
+  ctx: DiscoveryContext,
+  rt: TorchRuntime,
+  e: Entry,
+  state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides },
+  g: { findings: ModelGraph['findings']; partial: boolean },
+): ModelGraph {
+  if (!state.inst) throw new Error('no instance');
   const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
   tree.root.range = ctx.range(e.loc);
   const graph: ModelGraph = {

@@ -168,7 +168,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
   const namedTensors = (root: InstV, kind: 'params' | 'buffers', recurse: boolean): Array<[string, TensorV]> => {
     const seen = new Set<TensorV>();
     const out: Array<[string, TensorV]> = [];
-    const mods = recurse ? namedModules(root) : ([['', root]] as Array<[string, InstV]>);
+    const mods = recurse ? rt.namedModules(root) : ([['', root]] as Array<[string, InstV]>);
     for (const [path, m] of mods) {
       const s = rt.state(m);
       if (!s) continue;
@@ -180,7 +180,16 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
     }
     return out;
   };
-  rt.namedModules = namedModules;
+  rt.namedModules = (root) => {
+    const memo = rt.namedMemo;
+    if (!memo) return namedModules(root);
+    let hit = memo.get(root);
+    if (!hit) {
+      hit = namedModules(root);
+      memo.set(root, hit);
+    }
+    return hit;
+  };
   rt.namedTensors = namedTensors;
 
   const recurseArg = (args: Value[], kw: Kw, i: number): boolean => truthy(args[i] ?? kw.get('recurse') ?? TRUE) !== false;

@@ -71,6 +71,8 @@ export class TorchRuntime {
 
   /** Reshape as torch does it (a view when the strides allow, else a copy); set by torchModules.ts. */
   reshape!: (x: TensorV, shape: Shape) => TensorV;
+  /** While set, named_modules() results are memoised (the tree does not change while a built model is profiled). */
+  namedMemo: Map<InstV, Array<[string, InstV]>> | undefined;
   /** named_modules() / named_parameters() order, set by nnModule.ts. */
   namedModules!: (root: InstV) => Array<[string, InstV]>;
   namedTensors!: (root: InstV, kind: 'params' | 'buffers', recurse: boolean) => Array<[string, TensorV]>;

@@ -57,17 +57,16 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   const byPath = new Map(named);
   const typeOf = (m: InstV) => rt.state(m)?.spec?.type ?? m.cls.name;
 
+  // Where attention lives: MultiheadAttention modules, modules named *attn*/*attention*,
+  // and modules whose forward ran a softmax or scaled_dot_product_attention.
+  const attentionPaths: string[] = [];
+  for (const [p, m] of named) if (typeOf(m) === 'MultiheadAttention' || ATTN_NAME.test(p.slice(p.lastIndexOf('.') + 1))) attentionPaths.push(p);
+  collectFunctional(root, (t) => t === 'scaled_dot_product_attention' || t === 'softmax', attentionPaths);
+  if (!attentionPaths.length) return undefined;
+
   // The block stack: the longest container of same-class modules with attention inside.
   let best: { path: string; blocks: InstV[] } | undefined;
-  const hasAttention = (block: InstV, path: string): boolean => {
-    for (const [p, m] of named) {
-      if (p !== path && !p.startsWith(path + '.')) continue;
-      if (typeOf(m) === 'MultiheadAttention' || ATTN_NAME.test(p.slice(path.length))) return true;
-    }
-    void block;
-    const node = findNode(root, path);
-    return !!node && hasFunctional(node, (t) => t === 'scaled_dot_product_attention' || t === 'softmax');
-  };
+  const hasAttention = (_block: InstV, path: string): boolean => attentionPaths.some((p) => p === path || p.startsWith(path + '.'));
   for (const [path, m] of named) {
     const s = rt.state(m);
     if (!s || !(m.cls.name === 'ModuleList' || m.cls.name === 'Sequential')) continue;
@@ -164,6 +163,14 @@ function findNode(root: LayerNode, path: string): LayerNode | undefined {
     }
   }
   return undefined;
+}
+
+/** Paths of the modules whose forward ran a functional op the predicate accepts. */
+function collectFunctional(node: LayerNode, pred: (type: string) => boolean, out: string[], parent = ''): void {
+  for (const c of node.children) {
+    if (c.functional && pred(c.type)) out.push(parent);
+    else if (!c.functional) collectFunctional(c, pred, out, c.path);
+  }
 }
 
 function hasFunctional(node: LayerNode, pred: (type: string) => boolean): boolean {
