@@ -221,4 +221,21 @@ print(sum(p.numel() for p in model.parameters()))
     const block = graphNamed(r, 'ResBlock');
     assert.ok(block.findings.some((f) => f.code === 'no-input' && /'temb'/.test(f.message)));
   });
+
+  it('runs a module without forward in registration order, as the issue asks, and says so', () => {
+    const src = `import torch.nn as nn
+class Stack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(10, 20)
+        self.act = nn.ReLU()
+        self.blocks = nn.ModuleList([nn.Linear(20, 20) for _ in range(2)])
+        self.fc2 = nn.Linear(20, 3)
+`;
+    const g = graphNamed(evaluate(src), 'Stack');
+    // Linear(i, o) MACs per row: i*o; 8 rows: 8*(10*20 + 20*20*2 + 20*3)
+    assert.equal(totalMacs(g), 8 * (10 * 20 + 2 * 20 * 20 + 20 * 3));
+    assert.deepEqual(g.root.outputShapes, [[8, 3]]);
+    assert.ok(g.findings.some((f) => f.code === 'no-forward' && f.severity === 'info'));
+  });
 });

@@ -195,7 +195,21 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
   const recurseArg = (args: Value[], kw: Kw, i: number): boolean => truthy(args[i] ?? kw.get('recurse') ?? TRUE) !== false;
   const M = Module.dict;
   M.set('__init__', method('__init__', (self) => (st(self), NONE)));
-  M.set('forward', method('forward', (self, _a, _k, loc) => interp.unknownAt(`forward of ${self.cls.name} (not defined)`, loc, 'no-forward')));
+  // A module without forward: chain its layers in registration order, as a Sequential would.
+  M.set(
+    'forward',
+    method('forward', (self, args, _k, loc) => {
+      const children = [...st(self).modules.values()].filter((m): m is InstV => !!m);
+      if (!children.length || !args.length) return interp.unknownAt(`forward of ${self.cls.name} (not defined)`, loc, 'no-forward');
+      interp.finding('info', 'no-forward', `${self.cls.name} defines no forward: its layers are run in registration order`, st(self).loc);
+      let x: Value = args[0]!;
+      for (const c of children) {
+        const inner = c.cls.name === 'ModuleList' || c.cls.name === 'ModuleDict' ? [...st(c).modules.values()].filter((m): m is InstV => !!m) : [c];
+        for (const m of inner) x = interp.call(m, [x], new Map(), loc);
+      }
+      return x;
+    }),
+  );
   M.set('__call__', method('__call__', (self, args, kw, loc) => callModule(rt, self, args, kw, loc)));
   M.set('add_module', method('add_module', (self, args, _kw, loc) => (args[0]?.t === 'str' && args[1] ? register(self, args[0].v, args[1], loc) || st(self).modules.set(args[0].v, null) : 0, NONE)));
   M.set('register_module', M.get('add_module')!);
