@@ -479,4 +479,29 @@ z = 'x' in dir() if False else y
     );
   });
 
+  it('generators', () => {
+    check(
+      `
+def gen(n):
+    for i in range(n):
+        if i % 2:
+            yield i * 10
+    yield from [7, 8]
+g1 = list(gen(5))
+def names():
+    yield 'a'
+    yield 'b'
+g2 = '-'.join(names())
+g3 = sum(gen(3)) + len(list(names()))
+g4 = [x for x in gen(4) if x > 7]
+`,
+      {
+      g1: "[10, 30, 7, 8]",
+      g2: "a-b",
+      g3: "27",
+      g4: "[10, 30, 8]",
+      },
+    );
+  });
+
 });

@@ -80,6 +80,35 @@ Attn()(torch.randn(2, 128, 64))
     assert.equal(totalMacs(g), sdpa.macs + 2 * 128 * 64 * 192 + 2 * 128 * 64 * 64);
   });
 
+  it('grouped-query F.scaled_dot_product_attention (enable_gqa) and narrow/select/unfold views', () => {
+    const src = `import torch, torch.nn as nn, torch.nn.functional as F
+class GQA(nn.Module):
+    def __init__(self, d=64, h=8, kvh=2):
+        super().__init__()
+        self.h, self.kvh, self.hd = h, kvh, d // h
+        self.q = nn.Linear(d, d, bias=False)
+        self.kv = nn.Linear(d, 2 * kvh * (d // h), bias=False)
+        self.o = nn.Linear(d, d, bias=False)
+    def forward(self, x):
+        B, T, C = x.shape
+        q = self.q(x).view(B, T, self.h, self.hd).transpose(1, 2)
+        k, v = self.kv(x).view(B, T, 2, self.kvh, self.hd).unbind(2)
+        y = F.scaled_dot_product_attention(q, k.transpose(1, 2), v.transpose(1, 2), is_causal=True, enable_gqa=True)
+        w = x.unfold(1, 4, 4).narrow(1, 0, 2).select(2, 0)
+        return self.o(y.transpose(1, 2).reshape(B, T, C)), w
+GQA()(torch.randn(2, 16, 64))
+`;
+    const g = graphNamed(evaluate(src), 'GQA');
+    // PyTorch docs (enable_gqa): the 2 key/value heads serve 8 query heads; Q·Kᵀ and A·V: 2·8·16·16·8 MACs each.
+    assert.equal(layer(g, 'scaled_dot_product_attention').macs, 2 * (2 * 8 * 16 * 16 * 8));
+    // Tensor.unfold(1, 4, 4) of [2, 16, 64] is [2, 4, 64, 4]; narrow(1, 0, 2) then select(2, 0) give [2, 2, 4].
+    assert.deepEqual(g.root.outputShapes, [
+      [2, 16, 64],
+      [2, 2, 4],
+    ]);
+    assert.equal(g.partial, false, JSON.stringify(g.findings));
+  });
+
   it('einops rearrange/repeat and the Rearrange layer (a ViT patch embedding)', () => {
     const src = `import torch
 import torch.nn as nn

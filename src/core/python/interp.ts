@@ -84,6 +84,8 @@ export interface Frame {
   retval: Value;
   /** The call's arguments by name, for `super()` without arguments. */
   firstArg?: Value;
+  /** Values a generator function yielded so far. */
+  yields?: Value[];
 }
 
 const NORMAL = 0;
@@ -712,8 +714,18 @@ export class Interp {
         this.assignName(e.name, v, f);
         return v;
       }
+      case 'yield': {
+        const v = e.x ? this.eval(e.x, f) : NONE;
+        const out = f.yields;
+        if (!out) return NONE;
+        if (e.from) {
+          const items = this.iterList(v, e.loc);
+          if (items) out.push(...items);
+        } else out.push(v);
+        return NONE;
+      }
       case 'unknown':
-        if (e.what === 'yield' || e.what === 'syntax error') return unknown(e.what);
+        if (e.what === 'syntax error') return unknown(e.what);
         return this.unknownAt(e.what, e.loc);
     }
   }
@@ -960,8 +972,10 @@ export class Interp {
     try {
       if (!Array.isArray(fn.body)) return this.eval(fn.body, frame);
       if (fn.def?.generator) {
-        this.finding('info', 'generator', `Generator function ${fn.name} is not evaluated (line ${fn.loc.sl + 1})`, fn.loc);
-        return unknown('generator');
+        // Generators run to completion at once; the call returns what they yielded.
+        frame.yields = [];
+        this.execBlock(fn.body, frame);
+        return { t: 'tuple', items: frame.yields, cls: GENERATOR };
       }
       const c = this.execBlock(fn.body, frame);
       return c === RETURN ? frame.retval : NONE;
