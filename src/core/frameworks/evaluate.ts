@@ -28,6 +28,7 @@ import type { Finding } from '../source';
 import type { SourceHost } from '../sourceHost';
 import './keras/index';
 import { PYTORCH_PLUGIN } from './pytorch/discover';
+import { TRANSFORMERS_PLUGIN } from './transformers/plugin';
 import { torchPackage } from './pytorch/package';
 import { registerFramework, registeredFrameworks, registryVersion, type DiscoveryContext, type Guarded } from './registry';
 
@@ -45,6 +46,7 @@ export interface EvaluateContext {
 export const DEFAULT_BUDGETS: Budgets = { steps: 2_000_000, depth: 160, timeMs: 1500 };
 
 registerFramework(PYTORCH_PLUGIN);
+registerFramework(TRANSFORMERS_PLUGIN);
 
 let session: PySession | undefined;
 let sessionVersion = -1;
