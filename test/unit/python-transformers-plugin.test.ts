@@ -50,4 +50,47 @@ shallow = AutoModelForCausalLM.from_config(c2)
     assert.equal(missing.partial, true);
     assert.deepEqual(missing.findings.map((f) => f.code), ['hf-unknown-model']);
   });
+
+  it('counts a transformers backbone inside a torch module, traced at the call, and its freezing', () => {
+    const src = `import torch
+import torch.nn as nn
+from transformers import AutoModel
+
+class Classifier(nn.Module):
+    def __init__(self, n_classes=3, freeze=False):
+        super().__init__()
+        self.bert = AutoModel.from_pretrained("bert-base-uncased")
+        if freeze:
+            for p in self.bert.parameters():
+                p.requires_grad = False
+        self.drop = nn.Dropout(0.1)
+        self.head = nn.Linear(768, n_classes)
+
+    def forward(self, input_ids):
+        out = self.bert(input_ids=input_ids)
+        return self.head(self.drop(out.pooler_output))
+
+model = Classifier()
+frozen = Classifier(freeze=True)
+model(torch.randint(0, 30522, (4, 128)))
+`;
+    const r = evaluate(src);
+    const g = graphNamed(r, 'model');
+    // BERT-base 109,482,240 (reference/estimation.md) + nn.Linear(768, 3) = 2,307.
+    assert.equal(g.params.total, 109_482_240 + 2307);
+    // torch 1.13 (test/fixtures/pytorch/expected/bert.json): BERT-base at [2, 128] is 22,348,431,360 MACs;
+    // at [4, 128] twice that, plus the head's 4 x 768 x 3.
+    assert.equal(g.root.children[0]!.path, 'bert', 'in registration order, as named_modules() lists it');
+    let macs = 0;
+    const walk = (n: typeof g.root): void => {
+      macs += n.macs;
+      n.children.forEach(walk);
+    };
+    walk(g.root);
+    assert.equal(macs, 2 * 22_348_431_360 + 4 * 768 * 3);
+    assert.deepEqual(g.root.outputShapes, [[4, 3]]);
+    const f = graphNamed(r, 'frozen');
+    assert.equal(f.params.total, 109_482_240 + 2307);
+    assert.equal(f.params.trainable, 2307);
+  });
 });

@@ -1306,9 +1306,11 @@ export class Interp {
         if (cgi) return this.call(cgi, [obj, key], new Map(), loc);
         return obj; // List[int] style generic aliases
       }
-      case 'opaque':
+      case 'opaque': {
         if (obj.kind === 'typing') return obj;
-        return unknown('item');
+        const gi = obj.attrs?.get('__getitem__');
+        return gi ? this.call(gi, [key], new Map(), loc) : unknown('item');
+      }
       default:
         return this.unknownAt(`${typeName(obj)}[...]`, loc, 'unsupported-operation');
     }

@@ -84,9 +84,18 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       s.params.set(name, v);
       return true;
     }
+    if (rt.foreign?.isForeign(v)) {
+      // Keeps its place in registration order: a null module entry marks it.
+      s.foreign ??= new Map();
+      s.foreign.set(name, v);
+      s.modules.set(name, null);
+      self.dict.delete(name);
+      return true;
+    }
     if (rt.isModule(v)) {
       s.params.delete(name);
       s.buffers.delete(name);
+      s.foreign?.delete(name);
       self.dict.delete(name);
       s.modules.set(name, v);
       return true;
@@ -120,6 +129,8 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       if (!s) return undefined;
       if (s.params.has(name)) return s.params.get(name) ?? NONE;
       if (s.buffers.has(name)) return s.buffers.get(name) ?? NONE;
+      const f = s.foreign?.get(name);
+      if (f) return f;
       if (s.modules.has(name)) return s.modules.get(name) ?? NONE;
       if (name === 'training') return bool(s.training);
       return undefined;
@@ -151,6 +162,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       for (const [k, v] of s.modules) n.modules.set(k, v ? (copy(v) as InstV) : null);
       for (const [k, v] of s.params) n.params.set(k, v ? (copy(v) as TensorV) : null);
       for (const [k, v] of s.buffers) n.buffers.set(k, v ? (copy(v) as TensorV) : null);
+      if (s.foreign) n.foreign = new Map(s.foreign);
       into.native = n;
     },
   };

@@ -3,7 +3,7 @@
  * trace, conversions between interpreter values and catalog arguments, and
  * the functional-op recorder.
  */
-import type { Shape } from '../../graph';
+import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { toNumber } from '../../python/ops';
@@ -38,6 +38,8 @@ export interface ModuleState {
   /** Catalog row of builtin layers and their bound constructor arguments. */
   spec?: LayerSpec;
   args?: Record<string, ArgValue>;
+  /** Modules of other frameworks registered as submodules, by attribute name. */
+  foreign?: Map<string, Value>;
   /** Lazy layers: weights are made at the first forward. */
   lazy?: boolean;
   /** [in, out] of Linear-like rows, computed once (null: not linear-like). */
@@ -48,6 +50,13 @@ export interface ModuleState {
   broken?: string;
   loc: Loc;
   file?: string;
+}
+
+/** A module from another framework held by a torch module (a transformers backbone). */
+export interface ForeignModules {
+  isForeign(v: Value): boolean;
+  /** Its subtree and counts when it was not called in the traced forward (parameters only). */
+  untraced(v: Value): { root: LayerNode; params: ParamCounts } | undefined;
 }
 
 export interface TensorOpts {
@@ -63,6 +72,8 @@ export class TorchRuntime {
   trace: Trace | undefined;
   moduleClass!: ClassV;
   tensorClass!: ClassV;
+  /** Set by plug-ins whose models can be submodules of torch modules (transformers). */
+  foreign: ForeignModules | undefined;
   /** While set, the first module created is kept (a budget may stop its __init__ half-way). */
   captureFirst = false;
   firstCreated: InstV | undefined;

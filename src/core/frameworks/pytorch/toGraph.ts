@@ -19,6 +19,15 @@ function numel(t: TensorV): number {
   return t.shape ? t.shape.reduce((a, b) => a * b, 1) : 0;
 }
 
+/** A foreign subtree re-rooted under `prefix` (its root path '' becomes the attribute's path). */
+function graft(node: LayerNode, prefix: string): LayerNode {
+  return {
+    ...node,
+    path: node.path ? `${prefix}.${node.path}` : prefix,
+    children: node.children.map((c) => graft(c, prefix)),
+  };
+}
+
 export interface BuiltTree {
   root: LayerNode;
   params: ParamCounts;
@@ -103,6 +112,17 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
     if (s.broken) node.note = `not built: ${s.broken}`;
     else if (s.lazy) node.note = 'lazy layer: sized at its first call, which the forward did not reach';
     for (const [name, child] of s.modules) {
+      const foreign = child ? undefined : s.foreign?.get(name);
+      if (foreign) {
+        // A transformers backbone: its subtree as traced at the call's shapes (or parameters only).
+        const sub = trace?.foreign.get(foreign as object) ?? rt.foreign?.untraced(foreign);
+        if (!sub) continue;
+        node.children.push(graft(sub.root, path ? `${path}.${name}` : name));
+        counts.total += sub.params.total;
+        counts.trainable += sub.params.trainable;
+        counts.buffers += sub.params.buffers;
+        continue;
+      }
       if (!child || seenModules.has(child)) continue;
       node.children.push(visit(child, path ? `${path}.${name}` : name));
     }

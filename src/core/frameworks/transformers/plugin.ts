@@ -7,21 +7,26 @@
  * Top-level variables holding a model become `pretrained` graphs built from the config
  * by the architecture rules of src/core/hf.
  */
-import type { ModelGraph } from '../../graph';
+import type { LayerNode, ModelGraph } from '../../graph';
+import { DEFAULT_OPTIONS, type EstimateOptions } from '../../options';
 import { findRule, graphFromHfConfig, resolvePretrained, ARCHITECTURES, type ArchitectureRule } from '../../hf/index';
 import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { dirname } from '../../python/imports';
 import { toNumber } from '../../python/ops';
 import type { ModuleFactory } from '../../python/stdlib';
-import { NONE, bool, dict, float, int, list, native, str, unknown, type ModuleV, type OpaqueV, type Value } from '../../python/values';
+import { NONE, bool, dict, float, int, list, native, newTensorId, str, truthy, unknown, type ModuleV, type OpaqueV, type TensorV, type Value } from '../../python/values';
 import type { Finding } from '../../source';
 import type { SourceHost } from '../../sourceHost';
+import { torchPackage } from '../pytorch/package';
+import type { ForeignModules } from '../pytorch/runtime';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
 
 /** What a transformers model value carries until discovery turns it into a graph. */
 interface HfModel {
   modelClass: string;
+  /** Stands for all its parameters: `requires_grad_(False)` or a loop over parameters() clears it. */
+  handle?: TensorV;
   config?: OpaqueV;
   /** from_pretrained's argument, for the name of the graph and its findings. */
   id?: string;
@@ -31,8 +36,71 @@ interface HfModel {
 
 const models = new WeakMap<OpaqueV, HfModel>();
 
-/** Where from_pretrained reads local folders from: set per analysed document. */
-let current: { host: SourceHost; baseDir: string } | undefined;
+/** Where from_pretrained reads local folders from, and the options: set per analysed document. */
+let current: { host: SourceHost; baseDir: string; options: EstimateOptions } | undefined;
+
+const NO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The model's graph at a batch and sequence length (cached: entries trace the same backbone). */
+function graphAt(m: OpaqueV, info: HfModel, batch: number, seq: number | undefined): ModelGraph {
+  const key = `${batch}x${seq ?? ''}`;
+  let byShape = graphs.get(m);
+  if (!byShape) graphs.set(m, (byShape = new Map()));
+  let g = byShape.get(key);
+  if (!g) {
+    const options = { ...(current?.options ?? DEFAULT_OPTIONS), batch };
+    if (seq !== undefined) options.seq = seq;
+    g = graphFromHfConfig(info.config ? configJson(info.config) : {}, { name: info.modelClass, range: NO_RANGE, nameRange: NO_RANGE, options, modelClass: info.modelClass, loadArgs: info.loadArgs });
+    byShape.set(key, g);
+  }
+  return g;
+}
+const graphs = new WeakMap<OpaqueV, Map<string, ModelGraph>>();
+
+/** A subtree with the forward's quantities cleared (the module was not called). */
+function untracedTree(node: LayerNode): LayerNode {
+  const { outputShapes: _o, ...rest } = node;
+  return { ...rest, calls: 0, macs: 0, savedElements: 0, savedFixedBytes: 0, outputElements: 0, children: node.children.map(untracedTree) };
+}
+
+/** A frozen backbone (requires_grad_(False)) has no trainable parameters. */
+function withFreezing(info: HfModel, sub: { root: LayerNode; params: ModelGraph['params'] }): { root: LayerNode; params: ModelGraph['params'] } {
+  if (!info.handle || info.handle.requiresGrad) return sub;
+  const freeze = (n: LayerNode): LayerNode => ({ ...n, ownTrainableParams: 0, children: n.children.map(freeze) });
+  return { root: freeze(sub.root), params: { ...sub.params, trainable: 0, nonTrainable: sub.params.total } };
+}
+
+/** transformers models held by torch modules (`self.backbone = AutoModel.from_pretrained(...)`). */
+const FOREIGN: ForeignModules = {
+  isForeign: (v) => v.t === 'opaque' && v.kind === 'hf-model' && models.has(v),
+  untraced: (v) => {
+    const info = v.t === 'opaque' ? models.get(v) : undefined;
+    if (!info || v.t !== 'opaque') return undefined;
+    const g = graphAt(v, info, current?.options.batch ?? DEFAULT_OPTIONS.batch, undefined);
+    return withFreezing(info, { root: untracedTree(g.root), params: g.params });
+  },
+};
+
+/** Calling a transformers model inside a traced torch forward: its graph at the call's shapes. */
+function callModel(interp: Interp, m: OpaqueV, info: HfModel, args: Value[], kw: Map<string, Value>): Value {
+  const ids = [args[0], kw.get('input_ids'), kw.get('inputs_embeds')].find((v): v is TensorV => !!v && v.t === 'tensor' && !!v.shape);
+  if (!ids) return unknown(`${info.modelClass} output`);
+  const rt = torchPackage(interp).rt;
+  const [batch, seq] = [ids.shape![0]!, ids.shape![1]];
+  const g = graphAt(m, info, batch, seq);
+  rt.trace?.foreign.set(m, withFreezing(info, { root: g.root, params: g.params }));
+  const outs = (g.root.outputShapes ?? []).map((shape) => rt.tensor(shape, { requiresGrad: g.params.trainable > 0 }));
+  const attrs = new Map<string, Value>();
+  const head = !/Model$/.test(g.root.type) || /LMHeadModel$/.test(g.root.type);
+  if (outs[0]) attrs.set(head ? 'logits' : 'last_hidden_state', outs[0]);
+  if (outs[1]) attrs.set('pooler_output', outs[1]);
+  attrs.set('__getitem__', native('__getitem__', (a) => {
+    const i = a[0]?.t === 'int' ? Number(a[0].v) : a[0]?.t === 'str' ? -1 : 0;
+    if (a[0]?.t === 'str') return attrs.get(a[0].v) ?? unknown(a[0].v);
+    return outs[i < 0 ? outs.length + i : i] ?? unknown('output');
+  }));
+  return { t: 'opaque', kind: 'hf-output', name: 'ModelOutput', attrs };
+}
 
 /** A JSON-like value as an interpreter value. */
 function fromJson(v: unknown): Value {
@@ -112,10 +180,20 @@ function kwargsJson(kw: Map<string, Value>): Record<string, unknown> {
 function modelValue(interp: Interp, info: HfModel): OpaqueV {
   const m: OpaqueV = { t: 'opaque', kind: 'hf-model', name: info.modelClass, attrs: new Map() };
   const self = (n: string) => native(n, () => m);
-  for (const n of ['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'bfloat16', 'requires_grad_', 'gradient_checkpointing_enable', 'tie_weights']) m.attrs!.set(n, self(n));
+  for (const n of ['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'bfloat16', 'gradient_checkpointing_enable', 'tie_weights']) m.attrs!.set(n, self(n));
   m.attrs!.set('config', info.config ?? makeConfig({}));
-  m.attrs!.set('__call__', native('__call__', () => unknown(`${info.modelClass} output`)));
-  void interp;
+  const handle: TensorV = { t: 'tensor', id: newTensorId(), shape: [1], dtype: 'float32', requiresGrad: true, param: true };
+  info.handle = handle;
+  m.attrs!.set('parameters', native('parameters', () => list([handle])));
+  m.attrs!.set(
+    'requires_grad_',
+    native('requires_grad_', (args, kw) => {
+      handle.requiresGrad = truthy(args[0] ?? kw.get('requires_grad') ?? bool(true)) !== false;
+      return m;
+    }),
+  );
+  m.attrs!.set('__call__', native('__call__', (args, kw) => callModel(interp, m, info, args, kw)));
+  m.attrs!.set('forward', m.attrs!.get('__call__')!);
   models.set(m, info);
   return m;
 }
@@ -251,7 +329,8 @@ export const TRANSFORMERS_PLUGIN: FrameworkPlugin = {
   order: 50,
   modules: () => new Map([['transformers', transformersModule]]),
   prepare: (ctx) => {
-    current = { host: ctx.host, baseDir: dirname(ctx.file) };
+    current = { host: ctx.host, baseDir: dirname(ctx.file), options: ctx.options };
+    torchPackage(ctx.interp).rt.foreign = FOREIGN;
   },
   discover: discoverTransformers,
 };
