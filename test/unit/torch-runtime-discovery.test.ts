@@ -238,4 +238,23 @@ class Stack(nn.Module):
     assert.deepEqual(g.root.outputShapes, [[8, 3]]);
     assert.ok(g.findings.some((f) => f.code === 'no-forward' && f.severity === 'info'));
   });
+
+  it('sees through DataParallel and DistributedDataParallel, with torch's module. prefix', () => {
+    const src = `import torch
+import torch.nn as nn
+from torch.nn.parallel import DistributedDataParallel as DDP
+net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+model = nn.DataParallel(net)
+ddp = DDP(nn.Linear(3, 3), device_ids=[0])
+model(torch.randn(4, 8))
+`;
+    const r = evaluate(src);
+    const g = graphNamed(r, 'model');
+    // 8*16 + 16 + 16*2 + 2
+    assert.equal(g.params.total, 178);
+    assert.deepEqual(g.root.children.map((c) => c.path), ['module']);
+    assert.deepEqual(g.root.children[0]!.children.map((c) => c.path), ['module.0', 'module.1', 'module.2']);
+    assert.deepEqual(g.root.outputShapes, [[4, 2]]);
+    assert.equal(graphNamed(r, 'ddp').params.total, 12);
+  });
 });

@@ -15,6 +15,7 @@ import { functionalOps, indexTensor, reshapeTensor, tensorAttr, tensorMethods, t
 import { einopsModules } from './einops';
 import { buildNn, type NnClasses } from './nnModule';
 import { TorchRuntime } from './runtime';
+import { WRAPPERS_MODULE, WRAPPERS_SOURCE } from './wrappers';
 
 const DTYPES: Array<[string, string]> = [
   ['float32', 'float32'],
@@ -222,6 +223,9 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   const pkg: TorchPackage = { rt, nn, modules, preludeClasses };
   const preludeMod: ModuleV = { t: 'module', name: 'torch.nn.modules.transformer', dict: new Map(), file: '<torch.nn>' };
   modules.set('torch.nn.modules.transformer', preludeMod);
+  const wrappersMod: ModuleV = { t: 'module', name: WRAPPERS_MODULE, dict: new Map(), file: '<torch.nn.parallel>' };
+  modules.set(WRAPPERS_MODULE, wrappersMod);
+  d.set('parallel', wrappersMod);
   const runPrelude = (): void => {
     if (!prelude) return;
     const ast = parseModule(prelude);
@@ -239,6 +243,18 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
         preludeClasses.add(v);
         d.set(k, v);
       } else if (k === '_get_clones' || k === '_get_activation_fn') d.set(k, v);
+    }
+    interp.sink = { findings: [], partial: false, seen: new Set() };
+    try {
+      interp.runModule(wrappersMod, parseModule(WRAPPERS_SOURCE).body);
+    } finally {
+      interp.sink = saved;
+    }
+    for (const [k, v] of wrappersMod.dict) {
+      if (v.t !== 'class' || v.module !== WRAPPERS_MODULE) continue;
+      v.builtin = v.name;
+      v.file = undefined;
+      d.set(k, v);
     }
   };
   pkg.runPrelude = runPrelude;
@@ -260,6 +276,7 @@ export function torchModuleFactories(getPackage: (interp: Interp) => TorchPackag
     'torch.nn.modules',
     'torch.nn.modules.module',
     'torch.nn.modules.transformer',
+    'torch.nn.parallel',
     'torch.nn.parameter',
     'torch.nn.utils',
     'torch.cuda',
