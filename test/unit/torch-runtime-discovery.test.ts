@@ -239,7 +239,7 @@ class Stack(nn.Module):
     assert.ok(g.findings.some((f) => f.code === 'no-forward' && f.severity === 'info'));
   });
 
-  it('sees through DataParallel and DistributedDataParallel, with torch's module. prefix', () => {
+  it('sees through DataParallel and DistributedDataParallel, with the module. prefix torch gives', () => {
     const src = `import torch
 import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel as DDP
