@@ -93,4 +93,34 @@ model(torch.randint(0, 30522, (4, 128)))
     assert.equal(f.params.total, 109_482_240 + 2307);
     assert.equal(f.params.trainable, 2307);
   });
+
+  it('treats PreTrainedModel subclasses as torch modules built from their own config class', () => {
+    const src = `import torch.nn as nn
+from transformers import PreTrainedModel, PretrainedConfig
+
+class TinyConfig(PretrainedConfig):
+    model_type = "tiny"
+    def __init__(self, hidden=64, classes=4, **kwargs):
+        self.hidden = hidden
+        self.classes = classes
+        super().__init__(**kwargs)
+
+class TinyModel(PreTrainedModel):
+    config_class = TinyConfig
+    def __init__(self, config):
+        super().__init__(config)
+        self.body = nn.Linear(config.hidden, config.hidden)
+        self.head = nn.Linear(config.hidden, config.classes)
+        self.post_init()
+    def forward(self, x):
+        return self.head(self.body(x).relu())
+
+model = TinyModel(TinyConfig(hidden=32))
+`;
+    const g = graphNamed(evaluate(src), 'model');
+    assert.equal(g.framework, 'pytorch');
+    // nn.Linear(32, 32) + nn.Linear(32, 4): 32*32 + 32 + 32*4 + 4
+    assert.equal(g.params.total, 1188);
+    assert.equal(g.partial, false, JSON.stringify(g.findings));
+  });
 });

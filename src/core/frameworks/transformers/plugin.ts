@@ -262,8 +262,48 @@ function hfClass(interp: Interp, name: string): OpaqueV {
 /** Names the library provides that carry no model (tokenizers, trainers): quiet unknowns. */
 const NOT_MODELS = /Tokenizer|Processor|FeatureExtractor|ImageProcessor|Trainer|TrainingArguments|Collator|pipeline|set_seed|logging|BitsAndBytesConfig|GenerationConfig/;
 
+/**
+ * Base classes for models and configs people write themselves: PreTrainedModel is an
+ * nn.Module that keeps its config; PretrainedConfig keeps its keyword arguments.
+ */
+function baseClasses(interp: Interp): Map<string, Value> {
+  const nn = torchPackage(interp).nn;
+  const model = interp.makeClass('PreTrainedModel', [nn.Module], new Map(), 'transformers');
+  model.dict.set(
+    '__init__',
+    native(
+      '__init__',
+      (args) => {
+        const self = args[0];
+        if (self?.t === 'inst' && args[1]) self.dict.set('config', args[1]);
+        return NONE;
+      },
+      true,
+    ),
+  );
+  for (const n of ['post_init', 'init_weights', 'tie_weights', 'gradient_checkpointing_enable']) model.dict.set(n, native(n, () => NONE, true));
+  const config = interp.makeClass('PretrainedConfig', [interp.objectClass], new Map(), 'transformers');
+  config.dict.set(
+    '__init__',
+    native(
+      '__init__',
+      (args, kw) => {
+        const self = args[0];
+        if (self?.t === 'inst') for (const [k, v] of kw) self.dict.set(k, v);
+        return NONE;
+      },
+      true,
+    ),
+  );
+  return new Map<string, Value>([
+    ['PreTrainedModel', model],
+    ['PretrainedConfig', config],
+    ['PreTrainedConfig', config],
+  ]);
+}
+
 const transformersModule: ModuleFactory = (interp) => {
-  const cache = new Map<string, Value>();
+  const cache = new Map<string, Value>(baseClasses(interp));
   const mod: ModuleV = {
     t: 'module',
     name: 'transformers',
