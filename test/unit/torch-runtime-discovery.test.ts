@@ -257,4 +257,15 @@ model(torch.randn(4, 8))
     assert.deepEqual(g.root.outputShapes, [[4, 2]]);
     assert.equal(graphNamed(r, 'ddp').params.total, 12);
   });
+
+  it('places layers made by the torch.nn Python prelude at the user line that made their owner', () => {
+    const src = 'import torch.nn as nn\n\nlayer = nn.TransformerEncoderLayer(64, 4)\nenc = nn.TransformerEncoder(layer, 2)\n';
+    const r = evaluate(src);
+    const enc = graphNamed(r, 'enc');
+    const lines = (g: typeof enc) => g.root.children.map((c) => [c.path, c.range?.start.line, c.file]);
+    assert.deepEqual(lines(enc), [['layers', 3, undefined]]);
+    const layers0 = enc.root.children[0]!.children[0]!;
+    assert.equal(layers0.range?.start.line, 2, 'the deep copies keep the line of the layer they copy');
+    assert.ok(layers0.children.every((c) => c.range?.start.line === 2 && c.file === undefined));
+  });
 });

@@ -272,8 +272,7 @@ function finishGraph(
   g: { findings: ModelGraph['findings']; partial: boolean },
 ): ModelGraph {
   if (!state.inst) throw new Error('no instance');
-  const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
-  tree.root.range = ctx.range(e.loc);
+  const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined, ctx.range(e.loc));
   const graph: ModelGraph = {
     name: e.name,
     kind: e.kind,

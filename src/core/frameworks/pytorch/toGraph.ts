@@ -33,17 +33,23 @@ export interface BuiltTree {
   params: ParamCounts;
 }
 
-export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefined, analysedFile: string, rootType?: string): BuiltTree {
+export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefined, analysedFile: string, rootType?: string, rootRange?: SourceRange): BuiltTree {
   const seenModules = new Set<InstV>();
   const seenParams = new Set<TensorV>();
   const seenBuffers = new Set<TensorV>();
   const counts: ParamCounts = { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 };
 
-  const functionalNode = (parentPath: string, f: FunctionalNode): LayerNode => ({
-    path: parentPath ? `${parentPath}.${f.name}` : f.name,
+  // Code of the runtime's own Python (torch.nn's Transformer classes) has no place in the
+  // user's files: such nodes point where their nearest user-written ancestor was made.
+  const place = (loc: Loc, file: string | undefined, parent: LayerNode | undefined): Pick<LayerNode, 'range' | 'file'> => {
+    if (file?.startsWith('<')) return parent ? { ...(parent.range ? { range: parent.range } : {}), ...(parent.file ? { file: parent.file } : {}) } : {};
+    return { range: toRange(loc), ...(file && file !== analysedFile ? { file } : {}) };
+  };
+
+  const functionalNode = (parent: LayerNode, f: FunctionalNode): LayerNode => ({
+    path: parent.path ? `${parent.path}.${f.name}` : f.name,
     type: f.type,
-    range: toRange(f.loc),
-    ...(f.file && f.file !== analysedFile && !f.file.startsWith('<') ? { file: f.file } : {}),
+    ...place(f.loc, f.file, parent),
     functional: true,
     builtin: true,
     ownParams: 0,
@@ -58,7 +64,7 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
     children: [],
   });
 
-  const visit = (m: InstV, path: string): LayerNode => {
+  const visit = (m: InstV, path: string, parent?: LayerNode): LayerNode => {
     seenModules.add(m);
     const s = rt.state(m)!;
     let own = 0;
@@ -95,10 +101,8 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
       children: [],
     };
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
-    if (path !== '' || !rootType) {
-      node.range = toRange(s.loc);
-      if (s.file && s.file !== analysedFile && !s.file.startsWith('<')) node.file = s.file;
-    }
+    if (path === '' && rootRange) node.range = rootRange;
+    else if (path !== '' || !rootType) Object.assign(node, place(s.loc, s.file, parent));
     if (s.spec?.linearDims && s.args) {
       if (s.linearDims === undefined) {
         try {
@@ -124,10 +128,10 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
         continue;
       }
       if (!child || seenModules.has(child)) continue;
-      node.children.push(visit(child, path ? `${path}.${name}` : name));
+      node.children.push(visit(child, path ? `${path}.${name}` : name, node));
     }
     const fns = trace?.functional.get(m);
-    if (fns) for (const f of fns.values()) node.children.push(functionalNode(path, f));
+    if (fns) for (const f of fns.values()) node.children.push(functionalNode(node, f));
     return node;
   };
 
