@@ -931,10 +931,8 @@ export class Interp {
       case 'class':
         return this.instantiate(fn, args, kwargs, loc);
       case 'inst': {
-        const hooks = this.hooks(fn.cls);
         const c = this.lookupClass(fn.cls, '__call__');
         if (c) return this.call(this.bindMethod(fn, c), args, kwargs, loc);
-        void hooks;
         return this.unknownAt(`call of ${fn.cls.name} object`, loc, 'not-callable');
       }
       case 'unknown':
@@ -1067,10 +1065,7 @@ export class Interp {
     }
     inst ??= { t: 'inst', cls, dict: new Map() };
     const init = this.lookupClass(cls, '__init__');
-    if (init) {
-      const r = this.call(this.bindMethod(inst, init), args, kwargs, loc);
-      void r;
-    }
+    if (init) this.call(this.bindMethod(inst, init), args, kwargs, loc);
     this.onInstantiate?.(cls, inst, args, kwargs, loc, this.currentFile);
     return inst;
   }

@@ -110,7 +110,7 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     if (s.k === 'class') {
       const v = ctx.main.dict.get(s.cls.name);
       if (!v || v.t !== 'class' || v.def !== s.cls || !isModuleClass(rt, v)) continue;
-      entries.push(classEntry(ctx, rt, v, s.cls, obs));
+      entries.push(classEntry(ctx, v, s.cls));
     } else if (s.k === 'assign' || s.k === 'annassign') {
       const targets = s.k === 'assign' ? s.targets : [s.target];
       for (const t of targets) {
@@ -162,7 +162,7 @@ function hasWeights(rt: TorchRuntime, m: InstV): boolean {
   return rt.namedTensors(m, 'params', true).length > 0 || rt.namedTensors(m, 'buffers', true).length > 0;
 }
 
-function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: ClassDef, obs: TorchObservations): Entry {
+function classEntry(ctx: DiscoveryContext, cls: ClassV, def: ClassDef): Entry {
   const e: Entry = { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls };
   const init = ctx.interp.lookupClass(cls, '__init__');
   if (init && init.t === 'func') {
@@ -170,8 +170,6 @@ function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: C
     if (missing.length) e.missing = missing;
   }
   if (!e.missing) e.make = () => ctx.interp.call(cls, [], new Map(), def.nameLoc);
-  void rt;
-  void obs;
   return e;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { InputSpec, ProfileOverrides, Shape } from '../../graph';
 import type { EstimateOptions } from '../../options';
-import { int, type InstV, type TensorV, type Value } from '../../python/values';
+import type { InstV, TensorV, Value } from '../../python/values';
 import type { Expr } from '../../python/ast';
 import type { ArgValue } from '../layerSpec';
 import type { TorchRuntime } from './runtime';
@@ -296,7 +296,6 @@ export function resolveInput(
       alternatives: first.alternatives,
     };
   }
-  void int;
   return { missing: `No input shape for ${model.cls.name}: add \`# profile: input=(...)\` on the class line, or an example call such as \`model(torch.randn(...))\`` };
 }
 

@@ -444,10 +444,9 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
     listMethods(c);
     c.dict.set(
       'forward',
-      method('forward', (self, args, kw, loc) => {
+      method('forward', (self, args, _kw, loc) => {
         let x: Value = args[0] ?? NONE;
         for (const [, m] of modItems(self)) x = interp.call(m, [x], new Map(), loc);
-        void kw;
         return x;
       }),
     );

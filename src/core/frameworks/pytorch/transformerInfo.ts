@@ -21,7 +21,7 @@ function intAttr(v: Value | undefined): number | undefined {
   return v && v.t === 'int' && v.v > 0n && v.v < 10_000_000n ? Number(v.v) : undefined;
 }
 
-function findAttr(rt: TorchRuntime, mods: InstV[], names: string[]): number | undefined {
+function findAttr(mods: InstV[], names: string[]): number | undefined {
   const seen = new Set<Value>();
   const look = (v: Value, depth: number): number | undefined => {
     if (depth > 2 || v.t !== 'inst' || seen.has(v)) return undefined;
@@ -40,7 +40,6 @@ function findAttr(rt: TorchRuntime, mods: InstV[], names: string[]): number | un
     const r = look(m, 0);
     if (r) return r;
   }
-  void rt;
   return undefined;
 }
 
@@ -110,11 +109,11 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   hidden ??= blockLinears[0]?.inF;
   if (!hidden) return undefined;
   const q = trace?.attention.queryShape;
-  let heads = (mhaArgs && typeof mhaArgs.num_heads === 'number' ? mhaArgs.num_heads : undefined) ?? findAttr(rt, [...blockMods, model], HEAD_ATTRS);
+  let heads = (mhaArgs && typeof mhaArgs.num_heads === 'number' ? mhaArgs.num_heads : undefined) ?? findAttr([...blockMods, model], HEAD_ATTRS);
   if (!heads && q && q.length === 4) heads = q[1];
   heads ??= 1;
-  const headDim = findAttr(rt, blockMods, ['head_dim', 'head_size', 'd_head', 'dim_head']) ?? (q && q.length === 4 ? q[3]! : Math.floor(hidden / heads));
-  let kvHeads = findAttr(rt, [...blockMods, model], KV_ATTRS);
+  const headDim = findAttr(blockMods, ['head_dim', 'head_size', 'd_head', 'dim_head']) ?? (q && q.length === 4 ? q[3]! : Math.floor(hidden / heads));
+  let kvHeads = findAttr([...blockMods, model], KV_ATTRS);
   if (!kvHeads) {
     const k = blockLinears.find((l) => /(^|_)(k|wk|key|to_k)(_proj)?$/i.test(l.name));
     if (k && headDim > 0 && k.outF % headDim === 0) kvHeads = k.outF / headDim;
