@@ -143,4 +143,13 @@ describe('budgets and hostile input', () => {
     assert.ok(g.findings.some((f) => f.code === 'unknown-submodule' && /self\.backbone/.test(f.message)));
     assert.ok(g.findings.some((f) => f.code === 'unknown-name' && /'width'/.test(f.message) && f.range?.start.line === 8));
   });
+
+  it('an example tensor of absurd size is a finding, and the model is still counted', () => {
+    const src = `${HEADER}net = nn.Linear(4, 2)\nnet(torch.randn(10**30, 4))\n`;
+    const r = evaluate(src);
+    const g = graphNamed(r, 'net');
+    assert.equal(g.params.total, 10);
+    allFinite(g);
+    assert.ok(r.findings.some((f) => f.code === 'absurd-size'), JSON.stringify(r.findings));
+  });
 });

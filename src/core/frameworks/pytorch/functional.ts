@@ -8,7 +8,7 @@ import type { Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import { toBigInt, toNumber } from '../../python/ops';
 import { NONE, bool, float, int, list, str, truthy, tuple, unknown, type TensorV, type Value } from '../../python/values';
-import type { TorchRuntime } from './runtime';
+import { MAX_SIZE, type TorchRuntime } from './runtime';
 import * as S from './shapeAlgebra';
 import { contiguousStrides, expandStrides, isContiguous, viewStrides } from './strides';
 
@@ -561,6 +561,11 @@ function shapeFrom(rt: TorchRuntime, args: Value[], kw: Kw): number[] | undefine
 function created(rt: TorchRuntime, shape: number[] | undefined, kw: Kw, defaultDtype = 'float32', loc?: Loc): Value {
   if (!shape) return unknown('tensor');
   if (shape.some((d) => d < 0 || !Number.isFinite(d))) return loc ? rt.interp.unknownAt(`tensor of shape [${shape.join(', ')}]`, loc, 'shape-error') : unknown('tensor');
+  // Sizes beyond exact integers, or more elements than any machine holds, are reported, not computed.
+  if (shape.some((d) => d > MAX_SIZE) || S.prod(shape) > 1e18) {
+    if (loc) rt.interp.finding('warning', 'absurd-size', `A tensor of shape [${shape.map((d) => (d > 1e15 ? d.toExponential(0) : d)).join(', ')}] is too large to evaluate (line ${loc.sl + 1})`, loc);
+    return unknown('tensor');
+  }
   const dtype = dtypeName(kw.get('dtype')) ?? defaultDtype;
   const rg = truthy(kw.get('requires_grad') ?? bool(false)) === true;
   return rt.tensor(shape, { dtype, requiresGrad: rg });
