@@ -653,7 +653,7 @@ function initLayer(
   }
   s.lazy = false;
   // torch swaps a Lazy* module's class for the regular one when it materialises.
-  if (inputs && spec.type.startsWith('Lazy')) s.materialisedType = spec.type.slice(4);
+  if (inputs && spec.materializesAs) s.materialisedType = spec.materializesAs;
   for (const w of weights) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     if (!Number.isFinite(n) || n > 1e13) {
