@@ -142,6 +142,7 @@ describe('budgets and hostile input', () => {
     assert.ok(r.findings.some((f) => f.code === 'unknown-library' && /'timm'/.test(f.message)));
     assert.ok(g.findings.some((f) => f.code === 'unknown-submodule' && /self\.backbone/.test(f.message)));
     assert.ok(g.findings.some((f) => f.code === 'unknown-name' && /'width'/.test(f.message) && f.range?.start.line === 8));
+    assert.ok([...r.findings, ...g.findings].every((f) => f.file === undefined), 'findings in the analysed file name no file');
   });
 
   it('an example tensor of absurd size is a finding, and the model is still counted', () => {

@@ -222,5 +222,11 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   interp.sink = fileSink;
   graphs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   fileFindings.push(...fileSink.findings);
+  // Findings name a file only when it is not the analysed one.
+  const localize = (list: Finding[]): void => {
+    for (const f of list) if (f.file === ctx.file) delete f.file;
+  };
+  localize(fileFindings);
+  for (const g of graphs) localize(g.findings);
   return { graphs, findings: fileFindings };
 }
