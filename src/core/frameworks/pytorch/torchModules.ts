@@ -8,7 +8,7 @@ import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { parseModule } from '../../python/parseModule';
 import type { ModuleFactory } from '../../python/stdlib';
-import { NONE, bool, float, int, native, unknown, type ClassV, type ModuleV, type TensorV, type Value } from '../../python/values';
+import { NONE, bool, float, int, native, tuple, unknown, type ClassV, type ModuleV, type TensorV, type Value } from '../../python/values';
 import type { LayerSpec } from '../layerSpec';
 import { TORCH_LAYERS, TORCH_PRELUDE } from './catalog/index';
 import { functionalOps, indexTensor, reshapeTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
@@ -136,7 +136,13 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   d.set('modules', nnMod);
   const utils: ModuleV = { t: 'module', name: 'torch.nn.utils', dict: new Map(), unknownLib: 'torch.nn.utils' };
   utils.dict.set('parametrizations', { t: 'module', name: 'torch.nn.utils.parametrizations', dict: new Map(), unknownLib: 'torch.nn.utils' });
-  for (const n of ['weight_norm', 'spectral_norm']) utils.dict.set(n, native(n, (args) => args[0] ?? NONE));
+  for (const n of ['weight_norm', 'spectral_norm', 'clip_grad_norm_', 'clip_grad_value_']) utils.dict.set(n, native(n, (args) => args[0] ?? NONE));
+  // Packed sequences are traced as the padded tensor they pack (the RNN's work is bounded by it).
+  const rnnUtils: ModuleV = { t: 'module', name: 'torch.nn.utils.rnn', dict: new Map(), unknownLib: 'torch.nn.utils.rnn' };
+  rnnUtils.dict.set('pack_padded_sequence', native('pack_padded_sequence', (args, kw) => args[0] ?? kw.get('input') ?? NONE));
+  rnnUtils.dict.set('pad_packed_sequence', native('pad_packed_sequence', (args, kw) => tuple([args[0] ?? kw.get('sequence') ?? NONE, unknown('lengths')])));
+  utils.dict.set('rnn', rnnUtils);
+  modules.set('torch.nn.utils.rnn', rnnUtils);
   d.set('utils', utils);
   modules.set('torch.nn', nnMod);
   modules.set('torch.nn.modules', nnMod);
@@ -279,6 +285,7 @@ export function torchModuleFactories(getPackage: (interp: Interp) => TorchPackag
     'torch.nn.parallel',
     'torch.nn.parameter',
     'torch.nn.utils',
+    'torch.nn.utils.rnn',
     'torch.cuda',
     'torch.cuda.amp',
     'torch.jit',
