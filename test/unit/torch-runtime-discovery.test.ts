@@ -5,7 +5,7 @@
  * has k·c·s² + k (torch.nn docs), checked with torch 1.13 where the model is larger.
  */
 import { strict as assert } from 'node:assert';
-import { evaluate, graphNamed, initEngine, modelSource, savedBytesFp32, totalMacs } from './helpers/engine';
+import { evaluate, graphNamed, initEngine, layer, modelSource, savedBytesFp32, totalMacs } from './helpers/engine';
 
 const LENET = `import torch.nn as nn
 import torch.nn.functional as F
@@ -208,8 +208,9 @@ print(sum(p.numel() for p in model.parameters()))
   it('infers the input from the layer forward() applies to it, and supplies a timestep', () => {
     const r = evaluate(modelSource('unet_timestep.py'), { options: { input: [3, 32, 32] } });
     const g = graphNamed(r, 'UNet');
-    // time_mlp is registered first, but forward(x, t) feeds x to self.inc (Conv2d(3, 32)).
-    assert.deepEqual(g.input?.shapes, [[8, 3, 32, 32]]);
+    // time_mlp is registered first, but forward(x, t) feeds x to self.inc (Conv2d(3, 32)); t is a [batch] tensor.
+    assert.deepEqual(g.input?.shapes, [[8, 3, 32, 32], [8]]);
+    assert.deepEqual(g.input?.dtypes, ['float', 'float']);
     // torch 1.13: UNet() with (torch.randn(8, 3, 32, 32), torch.rand(8)) -> 237091 params,
     // 1040089088 MACs, output [8, 3, 32, 32], 31575040 saved bytes
     assert.equal(g.params.total, 237_091);
@@ -267,5 +268,26 @@ model(torch.randn(4, 8))
     const layers0 = enc.root.children[0]!.children[0]!;
     assert.equal(layers0.range?.start.line, 2, 'the deep copies keep the line of the layer they copy');
     assert.ok(layers0.children.every((c) => c.range?.start.line === 2 && c.file === undefined));
+  });
+
+  it('gives a second sequence or image argument the shape of the first', () => {
+    const src = `import torch
+import torch.nn as nn
+
+class Siamese(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    def forward(self, x1, x2):
+        return torch.abs(self.enc(x1) - self.enc(x2))
+`;
+    const g = graphNamed(evaluate(src, { options: { input: [1, 28, 28] } }), 'Siamese');
+    assert.deepEqual(g.input?.shapes, [
+      [8, 1, 28, 28],
+      [8, 1, 28, 28],
+    ]);
+    // Conv2d(1, 8, 3) on 26x26 outputs, twice: 2 x 8 x (8*26*26*9)
+    assert.equal(totalMacs(g), 2 * 8 * 8 * 26 * 26 * 9);
+    assert.equal(layer(g, 'enc').calls, 2);
   });
 });

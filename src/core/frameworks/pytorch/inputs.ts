@@ -307,10 +307,18 @@ export function withAlternative(rt: TorchRuntime, r: ResolvedInput, alt: { shape
   return { args: [rt.tensor(alt.shape)], kwargs: new Map(), spec };
 }
 
-/** Extra forward arguments people leave to the caller, by name: timesteps, class labels. */
-const EXTRA_ARGS: Array<{ names: RegExp; make: (batch: number) => { shape: Shape; dtype: string } }> = [
+/**
+ * Extra forward arguments people leave to the caller, by name: timesteps and class labels
+ * are [batch] tensors; a second sequence or image (a decoder's target, a siamese pair)
+ * is shaped like the first input.
+ */
+const EXTRA_ARGS: Array<{ names: RegExp; make: (batch: number, first: TensorV) => { shape: Shape; dtype: string } }> = [
   { names: /^(t|ts|time|times|timestep|timesteps|sigma|sigmas|noise_level|noise_labels)$/, make: (b) => ({ shape: [b], dtype: 'float32' }) },
   { names: /^(y|label|labels|class_label|class_labels|cls|targets?)$/, make: (b) => ({ shape: [b], dtype: 'int64' }) },
+  {
+    names: /^(tgt|trg|target_ids|tgt_ids|tgt_tokens|decoder_input|decoder_input_ids|dec_input|x2|input2|img2|image2|other)$/,
+    make: (_b, first) => ({ shape: first.shape!.slice(), dtype: first.dtype }),
+  },
 ];
 
 /**
@@ -329,8 +337,12 @@ export function completeForwardArgs(rt: TorchRuntime, model: InstV, r: ResolvedI
       report(p.name);
       return;
     }
-    const { shape, dtype } = rule.make(r.spec.batch);
+    const first = r.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape);
+    if (!first) return;
+    const { shape, dtype } = rule.make(r.spec.batch, first);
     r.args.push(rt.tensor(shape, { dtype }));
     r.spec.description += `; ${p.name} = a [${shape.join(', ')}] ${dtype === 'int64' ? 'integer' : 'float'} tensor`;
+    r.spec.shapes.push(shape);
+    r.spec.dtypes.push(dtype === 'int64' ? 'int' : 'float');
   }
 }
