@@ -15,9 +15,10 @@ import { fusedQkvAttention, layerStack, preNormBlock, twoLayerMlp } from './bloc
 import { readWidth } from './config';
 import { decoderRule } from './decoder';
 import { numLabels } from './heads';
-import { plainMlp } from './info';
+import { plainMlp, type StackShape } from './info';
 
-interface Gpt2Params {
+/** Params of the configs that use GPT-2's key names (GPT2Config, GPTJConfig). */
+export interface GptParams {
   vocab: number;
   positions: number;
   hidden: number;
@@ -32,29 +33,50 @@ interface Gpt2Params {
   labels: number;
 }
 
-const maxSeq = (c: ConfigReader): number => c.int(['n_positions', 'max_position_embeddings'], 1024);
+/** A config class's defaults for the GPT-2 keys. */
+export interface GptDefaults {
+  vocab: number;
+  positions: number;
+  hidden: number;
+  layers: number;
+  heads: number;
+  /** resid_pdrop, embd_pdrop and attn_pdrop. */
+  dropout: number;
+  tie: boolean;
+}
 
-function readParams(c: ConfigReader): Gpt2Params {
+export function gptMaxSeq(c: ConfigReader, d: GptDefaults): number {
+  return c.int(['n_positions', 'max_position_embeddings'], d.positions);
+}
+
+export function readGptParams(c: ConfigReader, d: GptDefaults): GptParams {
   const { hidden, heads } = readWidth(c, {
-    hidden: ['n_embd', 'hidden_size'], heads: ['n_head', 'num_attention_heads'], hiddenDefault: 768, headsDefault: 12,
+    hidden: ['n_embd', 'hidden_size'], heads: ['n_head', 'num_attention_heads'], hiddenDefault: d.hidden, headsDefault: d.heads,
   });
   return {
-    vocab: c.int('vocab_size', 50257),
-    positions: maxSeq(c),
+    vocab: c.int('vocab_size', d.vocab),
+    positions: gptMaxSeq(c, d),
     hidden,
-    layers: c.int(['n_layer', 'num_hidden_layers'], 12),
+    layers: c.int(['n_layer', 'num_hidden_layers'], d.layers),
     heads,
     inner: c.optInt('n_inner') ?? 4 * hidden,
     act: c.str('activation_function', 'gelu_new'),
-    residDrop: c.num('resid_pdrop', 0.1),
-    embdDrop: c.num('embd_pdrop', 0.1),
-    attnDrop: c.num('attn_pdrop', 0.1),
-    tie: c.bool('tie_word_embeddings', true),
+    residDrop: c.num('resid_pdrop', d.dropout),
+    embdDrop: c.num('embd_pdrop', d.dropout),
+    attnDrop: c.num('attn_pdrop', d.dropout),
+    tie: c.bool('tie_word_embeddings', d.tie),
     labels: numLabels(c),
   };
 }
 
-function block(p: Gpt2Params, path: string, x: Shape, ctx: BuildContext): LayerNode {
+export function gptStack(p: GptParams): StackShape {
+  return { layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: p.inner, mlp: plainMlp(p.act), maxSeq: p.positions };
+}
+
+// GPT2Config defaults.
+const DEFAULTS: GptDefaults = { vocab: 50257, positions: 1024, hidden: 768, layers: 12, heads: 12, dropout: 0.1, tie: true };
+
+function block(p: GptParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attention = fusedQkvAttention(
     child(path, 'attn'),
     {
@@ -88,7 +110,7 @@ function block(p: Gpt2Params, path: string, x: Shape, ctx: BuildContext): LayerN
   return preNormBlock(path, 'GPT2Block', { norms: ['ln_1', 'ln_2'], hidden: p.hidden, attention, mlp }, x);
 }
 
-function backbone(p: Gpt2Params, path: string, ctx: BuildContext): LayerNode {
+function backbone(p: GptParams, path: string, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
   const wpe = embedding(child(path, 'wpe'), p.positions, p.hidden, [1, ctx.seq]);
   wpe.outputShapes = [[1, ctx.seq, p.hidden]];
@@ -106,16 +128,16 @@ function backbone(p: Gpt2Params, path: string, ctx: BuildContext): LayerNode {
   );
 }
 
-export const GPT2_RULE = decoderRule<Gpt2Params>({
+export const GPT2_RULE = decoderRule<GptParams>({
   modelType: 'gpt2',
   prefix: 'GPT2',
   causalLmClass: 'GPT2LMHeadModel',
   source: 'transformers/models/gpt2/modeling_gpt2.py (v4.48)',
   defaultAttention: 'sdpa',
-  maxSeq,
-  readParams,
+  maxSeq: (c) => gptMaxSeq(c, DEFAULTS),
+  readParams: (c) => readGptParams(c, DEFAULTS),
   backboneAttr: 'transformer',
   backbone,
   lmHead: { name: 'lm_head', tiedTo: 'wte' },
-  stack: (p) => ({ layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: p.inner, mlp: plainMlp(p.act), maxSeq: p.positions }),
+  stack: gptStack,
 });

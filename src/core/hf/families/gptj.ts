@@ -9,52 +9,15 @@
  * `masked_bias` as non-persistent buffers. Its eager attention upcasts Q and K to fp32.
  */
 import type { LayerNode, Shape } from '../../graph';
-import type { ConfigReader } from '../configReader';
 import { type BuildContext, child, dropout, embedding, layerNorm, linear, moduleNode, probabilityDropout } from '../layers';
 import { layerStack, preNormBlock, scoresShape, selfAttentionCore, twoLayerMlp } from './blocks';
-import { readWidth } from './config';
 import { decoderRule } from './decoder';
-import { numLabels } from './heads';
-import { plainMlp } from './info';
+import { type GptDefaults, gptMaxSeq, type GptParams, gptStack, readGptParams } from './gpt2';
 
-interface GptjParams {
-  vocab: number;
-  positions: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  inner: number;
-  act: string;
-  residDrop: number;
-  embdDrop: number;
-  attnDrop: number;
-  tie: boolean;
-  labels: number;
-}
+// GPTJConfig defaults: GPT-2's keys with GPT-J-6B's sizes.
+const DEFAULTS: GptDefaults = { vocab: 50400, positions: 2048, hidden: 4096, layers: 28, heads: 16, dropout: 0, tie: false };
 
-const maxSeq = (c: ConfigReader): number => c.int(['n_positions', 'max_position_embeddings'], 2048);
-
-function readParams(c: ConfigReader): GptjParams {
-  const { hidden, heads } = readWidth(c, {
-    hidden: ['n_embd', 'hidden_size'], heads: ['n_head', 'num_attention_heads'], hiddenDefault: 4096, headsDefault: 16,
-  });
-  return {
-    vocab: c.int('vocab_size', 50400),
-    positions: maxSeq(c),
-    hidden,
-    layers: c.int(['n_layer', 'num_hidden_layers'], 28),
-    heads,
-    inner: c.optInt('n_inner') ?? 4 * hidden,
-    act: c.str('activation_function', 'gelu_new'),
-    residDrop: c.num('resid_pdrop', 0),
-    embdDrop: c.num('embd_pdrop', 0),
-    attnDrop: c.num('attn_pdrop', 0),
-    tie: c.bool('tie_word_embeddings', false),
-    labels: numLabels(c),
-  };
-}
-
-function block(p: GptjParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
+function block(p: GptParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attnPath = child(path, 'attn');
   // q, k and v read ln_1's output, which fc_in keeps: none of them saves it again.
   const projection = (name: string): LayerNode => linear(child(attnPath, name), p.hidden, p.hidden, false, x, { saveInput: false });
@@ -92,7 +55,7 @@ function block(p: GptjParams, path: string, x: Shape, ctx: BuildContext): LayerN
   return preNormBlock(path, 'GPTJBlock', { norms: ['ln_1'], hidden: p.hidden, attention, mlp }, x);
 }
 
-function backbone(p: GptjParams, path: string, ctx: BuildContext): LayerNode {
+function backbone(p: GptParams, path: string, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
   return moduleNode(
     path,
@@ -107,17 +70,17 @@ function backbone(p: GptjParams, path: string, ctx: BuildContext): LayerNode {
   );
 }
 
-export const GPTJ_RULE = decoderRule<GptjParams>({
+export const GPTJ_RULE = decoderRule<GptParams>({
   modelType: 'gptj',
   prefix: 'GPTJ',
   source: 'transformers/models/gptj/modeling_gptj.py (v4.48)',
   // transformers offers eager and flash_attention_2 for GPT-J, no sdpa.
   defaultAttention: 'eager',
-  maxSeq,
-  readParams,
+  maxSeq: (c) => gptMaxSeq(c, DEFAULTS),
+  readParams: (c) => readGptParams(c, DEFAULTS),
   backboneAttr: 'transformer',
   backbone,
   // GPT-J's LM head has a bias of its own even when the weight is tied.
   lmHead: { name: 'lm_head', bias: true, tiedTo: 'wte' },
-  stack: (p) => ({ layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: p.inner, mlp: plainMlp(p.act), maxSeq: p.positions }),
+  stack: gptStack,
 });
