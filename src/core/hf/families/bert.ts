@@ -47,22 +47,7 @@ const VARIANTS: EncoderVariant[] = [
   { modelType: 'roberta', prefix: 'Roberta', attr: 'roberta', source: 'transformers/models/roberta/modeling_roberta.py (v4.48)', vocab: 50265, padId: 1 },
 ];
 
-interface EncoderParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  act: string;
-  maxPos: number;
-  typeVocab: number;
-  hiddenDrop: number;
-  attnDrop: number;
-  classifierDrop: number;
-  labels: number;
-}
-
-function readParams(v: EncoderVariant, c: ConfigReader): EncoderParams {
+function readParams(v: EncoderVariant, c: ConfigReader) {
   const { hidden, heads } = readWidth(c, {
     hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 768, headsDefault: 12,
   });
@@ -82,6 +67,8 @@ function readParams(v: EncoderVariant, c: ConfigReader): EncoderParams {
     labels: numLabels(c),
   };
 }
+
+type EncoderParams = ReturnType<typeof readParams>;
 
 /** BertSelfOutput and BertOutput: dense -> LayerNorm (with the residual) -> dropout. */
 function denseNormDropout(v: EncoderVariant, p: EncoderParams, path: string, type: string, input: Shape, x: Shape): LayerNode {

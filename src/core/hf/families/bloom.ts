@@ -16,21 +16,10 @@ import { readWidth } from './config';
 import { decoderRule } from './decoder';
 import { numLabels } from './heads';
 
-interface BloomParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  attnDrop: number;
-  tie: boolean;
-  maxSeq?: number;
-  labels: number;
-}
-
 // ALiBi has no position table; only an explicit seq_length bounds the context.
 const maxSeq = (c: ConfigReader): number | undefined => c.optInt('seq_length');
 
-function readParams(c: ConfigReader): BloomParams {
+function readParams(c: ConfigReader) {
   // BloomConfig: an `n_embed` argument wins over hidden_size.
   const { hidden, heads } = readWidth(c, {
     hidden: ['n_embed', 'hidden_size'], heads: ['n_head', 'num_attention_heads'], hiddenDefault: 64, headsDefault: 8,
@@ -47,6 +36,8 @@ function readParams(c: ConfigReader): BloomParams {
     labels: numLabels(c),
   };
 }
+
+type BloomParams = ReturnType<typeof readParams>;
 
 function block(p: BloomParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attention = fusedQkvAttention(

@@ -19,30 +19,9 @@ import { readWidth } from './config';
 import { decoderRule } from './decoder';
 import { numLabels } from './heads';
 
-interface FalconParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  qkvOut: number;
-  ffn: number;
-  act: string;
-  bias: boolean;
-  parallel: boolean;
-  /** LayerNorms in a parallel block: 2 (ln_attn, ln_mlp) or 1 (input_layernorm). */
-  parallelNorms: number;
-  alibi: boolean;
-  maxPos: number;
-  attnDrop: number;
-  tie: boolean;
-  labels: number;
-}
-
 const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): FalconParams {
+function readParams(c: ConfigReader) {
   const { hidden, heads } = readWidth(c, {
     hidden: ['hidden_size', 'n_embed'], heads: ['num_attention_heads', 'n_head'], hiddenDefault: 4544, headsDefault: 71,
   });
@@ -65,6 +44,7 @@ function readParams(c: ConfigReader): FalconParams {
     act: c.str('activation', 'gelu'),
     bias: c.bool('bias', false),
     parallel: c.bool('parallel_attn', true) || newArch,
+    // LayerNorms in a parallel block: 2 (ln_attn, ln_mlp) or 1 (input_layernorm).
     parallelNorms: normsSetting ?? (newArch ? 2 : 1),
     alibi: c.bool('alibi', false),
     maxPos: maxSeq(c),
@@ -73,6 +53,8 @@ function readParams(c: ConfigReader): FalconParams {
     labels: numLabels(c),
   };
 }
+
+type FalconParams = ReturnType<typeof readParams>;
 
 function layer(p: FalconParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attn = fusedQkvAttention(

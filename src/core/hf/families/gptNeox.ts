@@ -16,26 +16,9 @@ import { decoderRule } from './decoder';
 import { numLabels } from './heads';
 import { plainMlp } from './info';
 
-interface NeoxParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  act: string;
-  rotaryPct: number;
-  maxPos: number;
-  parallel: boolean;
-  bias: boolean;
-  attnDrop: number;
-  hiddenDrop: number;
-  tie: boolean;
-  labels: number;
-}
-
 const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): NeoxParams {
+function readParams(c: ConfigReader) {
   const { hidden, heads } = readWidth(c, {
     hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 6144, headsDefault: 64,
   });
@@ -56,6 +39,8 @@ function readParams(c: ConfigReader): NeoxParams {
     labels: numLabels(c),
   };
 }
+
+type NeoxParams = ReturnType<typeof readParams>;
 
 function layer(p: NeoxParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attention = fusedQkvAttention(

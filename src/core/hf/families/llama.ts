@@ -154,30 +154,7 @@ export const LLAMA_VARIANTS: LlamaVariant[] = [
   },
 ];
 
-interface LlamaParams {
-  vocab: number;
-  hidden: number;
-  ffn: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  maxPos: number;
-  act: string;
-  tie: boolean;
-  qkvBias: boolean;
-  oBias: boolean;
-  mlpBias: boolean;
-  attnDropout: number;
-  residDropout: number;
-  embdDropout: number;
-  slidingWindow?: number;
-  experts: number;
-  expertsPerToken: number;
-  labels: number;
-}
-
-function readParams(v: LlamaVariant, c: ConfigReader): LlamaParams {
+function readParams(v: LlamaVariant, c: ConfigReader) {
   const d = v.defaults;
   const hidden = c.int('hidden_size', d.hidden);
   const heads = c.int('num_attention_heads', d.heads);
@@ -219,6 +196,8 @@ function readParams(v: LlamaVariant, c: ConfigReader): LlamaParams {
     labels: numLabels(c),
   };
 }
+
+type LlamaParams = ReturnType<typeof readParams>;
 
 function attentionBlock(v: LlamaVariant, p: LlamaParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const qDim = p.heads * p.headDim;

@@ -22,28 +22,9 @@ import { plainMlp } from './info';
 /** OPTLearnedPositionalEmbedding keeps 2 extra rows (fairseq's padding offset). */
 const POSITION_OFFSET = 2;
 
-interface OptParams {
-  vocab: number;
-  hidden: number;
-  proj: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  maxPos: number;
-  act: string;
-  preNorm: boolean;
-  finalNorm: boolean;
-  bias: boolean;
-  affine: boolean;
-  dropout: number;
-  attnDrop: number;
-  tie: boolean;
-  labels: number;
-}
-
 const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): OptParams {
+function readParams(c: ConfigReader) {
   const { hidden, heads } = readWidth(c, {
     hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 768, headsDefault: 12,
   });
@@ -67,6 +48,8 @@ function readParams(c: ConfigReader): OptParams {
     labels: numLabels(c),
   };
 }
+
+type OptParams = ReturnType<typeof readParams>;
 
 function decoderLayer(p: OptParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const attnPath = child(path, 'self_attn');

@@ -34,23 +34,7 @@ import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
 import { layerStack } from './blocks';
 import { transformerInfo } from './info';
 
-interface T5Params {
-  vocab: number;
-  dModel: number;
-  dKv: number;
-  dFf: number;
-  encLayers: number;
-  decLayers: number;
-  heads: number;
-  buckets: number;
-  dropout: number;
-  act: string;
-  gated: boolean;
-  tie: boolean;
-  maxSeq?: number;
-}
-
-function readParams(c: ConfigReader): T5Params {
+function readParams(c: ConfigReader) {
   const ff = c.str('feed_forward_proj', 'relu');
   const parts = ff.split('-');
   const gated = parts[0] === 'gated' && parts.length === 2;
@@ -76,6 +60,8 @@ function readParams(c: ConfigReader): T5Params {
     maxSeq: c.optInt('n_positions'),
   };
 }
+
+type T5Params = ReturnType<typeof readParams>;
 
 interface AttentionSpec {
   path: string;
