@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { registerPanelCommands } from './vscode/panelCommands';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
@@ -19,7 +20,10 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   context.subscriptions.push(log);
 
   // Features add their handlers here as they land; the rest answer "not available".
-  const handlers: CommandHandlers = {};
+  const handlers: CommandHandlers = {
+    // The panel's serializer must be registered during activation to restore a panel after a reload.
+    ...registerPanelCommands(context, log),
+  };
   registerCommands(context, log, handlers);
 
   const activationMs = performance.now() - started;
