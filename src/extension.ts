@@ -4,19 +4,27 @@
  * nothing here loads the parser or probes the hardware; features do that lazily
  * on first use.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AnalysisService } from './vscode/analysis';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
   /** Wall time `activate` took, in milliseconds. */
   readonly activationMs: number;
+  /** Reports of open documents (tests and the benchmark read them; features share it). */
+  readonly analysis: AnalysisService;
 }
 
 export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Model Resource Profiler', { log: true });
   context.subscriptions.push(log);
+
+  // Starts nothing heavy: the worker thread and the parser load on the first analysis.
+  const analysis = new AnalysisService({ workerPath: path.join(__dirname, 'analysisWorker.js'), log });
+  context.subscriptions.push(analysis);
 
   // Features add their handlers here as they land; the rest answer "not available".
   const handlers: CommandHandlers = {};
@@ -25,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   const activationMs = performance.now() - started;
   const version = String(context.extension.packageJSON?.version ?? '');
   log.info(`Model Resource Profiler ${version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs };
+  return { activationMs, analysis };
 }
 
 export function deactivate(): void {
