@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisService } from './vscode/analysis';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { registerPanelCommands } from './vscode/panelCommands';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
@@ -27,7 +28,10 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   context.subscriptions.push(analysis);
 
   // Features add their handlers here as they land; the rest answer "not available".
-  const handlers: CommandHandlers = {};
+  const handlers: CommandHandlers = {
+    // The panel's serializer must be registered during activation to restore a panel after a reload.
+    ...registerPanelCommands(context, log),
+  };
   registerCommands(context, log, handlers);
 
   const activationMs = performance.now() - started;

@@ -1,0 +1,126 @@
+/**
+ * The panel's data source in the real extension host: it lists the models of the
+ * visible editors, its reports carry the engine's numbers for the same document, and
+ * it tells the panel when typing or settings change them.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { analyzeDocument } from '../../src/core/analyze';
+import { optionsWithControls } from '../../src/shared/controls';
+import type { PanelChangeKind } from '../../src/vscode/panel/dataSource';
+import { readPanelSettings } from '../../src/vscode/panel/panelSettings';
+import { createPanelDataSource, panelModelId, type ProfilerDataSource } from '../../src/vscode/panelSource';
+import { NO_FILES } from '../../src/core/sourceHost';
+import { activateWith, openInEditor, waitFor, workspaceFile } from './lib/extension';
+
+describe('panel data source', () => {
+  let source: ProfilerDataSource;
+  const changes: PanelChangeKind[] = [];
+
+  before(async () => {
+    await activateWith('mlp.py');
+    source = createPanelDataSource();
+    source.onDidChange((e) => changes.push(e.kind));
+  });
+
+  after(async () => {
+    source.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lists the models of the active editor with ids made of the document URI and the name', async () => {
+    const editor = await openInEditor('mlp.py');
+    const models = await source.listModels();
+    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    assert.deepEqual(models, [{ id, name: 'MLP', kind: 'class', framework: 'pytorch', line: 6, file: 'mlp.py', detail: '203.5K params' }]);
+    assert.equal(source.preferredModelId(), id);
+    assert.equal(source.documentUri(id), editor.document.uri.toString());
+  });
+
+  it("returns reports whose numbers equal the engine's for the same document", async () => {
+    const editor = await openInEditor('mlp.py');
+    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    const controls = source.defaultControls(id);
+    const report = await source.report(id, controls);
+    assert.ok(report, 'no report for MLP');
+    // torch 1.13: sum(p.numel() for p in MLP().parameters()) = 784·256 + 256 + 256·10 + 10.
+    assert.equal(report.params.total, 203_530);
+
+    const devices = await source.devices(controls);
+    assert.ok(devices.some((d) => d.id === 'local-cpu'), 'this machine\'s RAM is one of the devices');
+    const settings = readPanelSettings(vscode.workspace.getConfiguration('modelProfiler'));
+    const engine = analyzeDocument({
+      file: editor.document.uri.fsPath,
+      text: editor.document.getText(),
+      host: NO_FILES,
+      options: optionsWithControls(settings.options, controls),
+      devices,
+      budgets: { timeMs: settings.timeBudgetMs },
+    }).models[0]!;
+    assert.deepEqual(report.params, engine.params);
+    assert.deepEqual(report.memory, engine.memory);
+    assert.deepEqual(report.macs, engine.macs);
+    assert.deepEqual(report.storage.checkpointBytes, engine.storage.checkpointBytes);
+    assert.deepEqual(report.fit.map((f) => [f.deviceId, f.verdict, f.requiredBytes, f.maxBatch]), engine.fit.map((f) => [f.deviceId, f.verdict, f.requiredBytes, f.maxBatch]));
+    assert.deepEqual(report.layers.map((r) => [r.path, r.line, r.params, r.macs]), engine.layers.map((r) => [r.path, r.line, r.params, r.macs]));
+
+    const curve = await source.curve(id, controls, 'batch');
+    const atBatch = curve.find((p) => p.x === controls.batch);
+    assert.deepEqual(atBatch && [atBatch.trainBytes, atBatch.inferBytes], [report.memory.train.totalBytes, report.memory.inference.totalBytes]);
+  });
+
+  it("follows the # profile: comment for a model's starting controls (batch=64, input=1,28,28)", async () => {
+    const editor = await openInEditor('panel_mnist_cnn.py');
+    const id = panelModelId(editor.document.uri.toString(), 'MnistCNN');
+    await source.listModels();
+    const controls = source.defaultControls(id);
+    assert.equal(controls.batch, 64);
+    assert.deepEqual(controls.input, [1, 28, 28]);
+    const report = await source.report(id, { ...controls, batch: 32 });
+    // torch 1.13: MnistCNN() has 421,834 parameters; the panel's batch outranks the comment's.
+    assert.equal(report?.params.total, 421_834);
+    assert.deepEqual(report?.input?.shapes, [[32, 1, 28, 28]]);
+  });
+
+  it('says the data changed when the document is edited, and reports the edit', async () => {
+    const editor = await openInEditor('mlp.py');
+    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    changes.length = 0;
+    const line = editor.document.lineAt(6);
+    assert.match(line.text, /hidden: int = 256/);
+    const at = line.text.indexOf('256');
+    const original = editor.document.getText();
+    await editor.edit((b) => b.replace(new vscode.Range(6, at, 6, at + 3), '512'));
+    try {
+      await waitFor(() => changes.includes('document'), 'a document change');
+      // torch 1.13: MLP(hidden=512) has 784·512 + 512 + 512·10 + 10 = 407,050 parameters.
+      const report = await source.report(id, source.defaultControls(id));
+      assert.equal(report?.params.total, 407_050);
+    } finally {
+      // Back to the fixture as written, saved, for the suites that follow.
+      await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), original));
+      await editor.document.save();
+    }
+    assert.equal(editor.document.getText(), original);
+  });
+
+  it('says the data changed when a modelProfiler setting changes, and uses the new value', async () => {
+    const editor = await openInEditor('mlp.py');
+    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    changes.length = 0;
+    const config = vscode.workspace.getConfiguration('modelProfiler');
+    await config.update('batchSize', 24, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor(() => changes.includes('settings'), 'a settings change');
+      assert.equal(source.defaultControls(id).batch, 24);
+    } finally {
+      await config.update('batchSize', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal(source.defaultControls(id).batch, 8);
+  });
+
+  it('gives no report for a model of a document that is not open', async () => {
+    const missing = panelModelId(workspaceFile('not-open.py').toString(), 'Net');
+    assert.equal(await source.report(missing, source.defaultControls('')), undefined);
+  });
+});
