@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisService } from './vscode/analysis';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { registerFitFeatures, type FitFeaturesApi } from './vscode/fitFeatures';
 import { registerPanelCommands } from './vscode/panelCommands';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -16,6 +17,8 @@ export interface ModelProfilerApi {
   readonly activationMs: number;
   /** Reports of open documents (tests and the benchmark read them; features share it). */
   readonly analysis: AnalysisService;
+  /** Hardware, status bar and fit diagnostics (tests read the status-bar text through it). */
+  readonly fit: FitFeaturesApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
@@ -27,8 +30,12 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   const analysis = new AnalysisService({ workerPath: path.join(__dirname, 'analysisWorker.js'), log });
   context.subscriptions.push(analysis);
 
+  // The hardware probe is scheduled for after activation; nothing here waits for it.
+  const fit = registerFitFeatures(context, log, analysis);
+
   // Features add their handlers here as they land; the rest answer "not available".
   const handlers: CommandHandlers = {
+    ...fit.handlers,
     // The panel's serializer must be registered during activation to restore a panel after a reload.
     ...registerPanelCommands(context, log),
   };
@@ -37,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   const activationMs = performance.now() - started;
   const version = String(context.extension.packageJSON?.version ?? '');
   log.info(`Model Resource Profiler ${version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, analysis };
+  return { activationMs, analysis, fit: fit.api };
 }
 
 export function deactivate(): void {

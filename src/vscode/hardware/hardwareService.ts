@@ -143,6 +143,11 @@ export class HardwareService implements vscode.Disposable {
     return devicesFor(UNDETECTED, settings).filter((d) => d.memoryBytes > 0);
   }
 
+  /** Free disk on the volume holding the workspace, when detected (the storage check). */
+  freeDiskBytes(): number | undefined {
+    return this.detected?.disk?.freeBytes;
+  }
+
   dispose(): void {
     if (this.startTimer) clearTimeout(this.startTimer);
     for (const d of this.subscriptions) d.dispose();
