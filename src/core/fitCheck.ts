@@ -135,7 +135,8 @@ export function quickFixes(fit: FitResult): QuickFix[] {
     fixes.push({
       kind: 'plan',
       recommendationId: planned.id,
-      title: `Show the multi-GPU plan: ${planned.title} (${saves(planned.savesBytes)} per GPU)`,
+      // The verdict's plan may spread the model over GPUs or keep one GPU and offload to the CPU.
+      title: `Show the ${fit.plan.gpus > 1 ? 'multi-GPU' : 'offload'} plan: ${planned.title} (${saves(planned.savesBytes)} per GPU)`,
       savesBytes: planned.savesBytes,
       requiredBytes: planned.requiredBytes,
       fitsAlone: true,
