@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
     'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
     ...fit.handlers,
     // The panel's serializer must be registered during activation to restore a panel after a reload.
-    ...registerPanelCommands(context, log),
+    ...registerPanelCommands(context, log, analysis, fit.api.hardware),
   };
   registerCommands(context, log, handlers);
 
