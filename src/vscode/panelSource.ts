@@ -125,11 +125,14 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
       return out;
     },
 
-    preferredModelId(): string | undefined {
+    preferredModelId(current?: string): string | undefined {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !analysis.isSupported(editor.document)) return undefined;
-      const model = analysis.modelAt(editor.document, editor.selection.active) ?? analysis.peek(editor.document)?.models[0];
-      return model ? modelIdFor(editor.document.uri, model.name) : undefined;
+      const uri = editor.document.uri;
+      const under = analysis.modelAt(editor.document, editor.selection.active);
+      if (under) return modelIdFor(uri, under.name);
+      const ids = (analysis.peek(editor.document, { allowStale: true })?.models ?? []).map((m) => modelIdFor(uri, m.name));
+      return current && ids.includes(current) ? current : ids[0];
     },
 
     defaultControls(modelId: string): PanelControls {

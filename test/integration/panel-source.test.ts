@@ -88,6 +88,20 @@ describe('panel data source', () => {
     assert.deepEqual(report?.input?.shapes, [[32, 1, 28, 28]]);
   });
 
+  it('prefers the model under the cursor, else the one the panel shows when it is in this document, else the first', async () => {
+    const editor = await openInEditor('panel_mnist_cnn.py');
+    const uri = editor.document.uri;
+    await source.listModels();
+    // Line 1 is the module docstring: no model there.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    assert.equal(source.preferredModelId(), modelIdFor(uri, 'MnistCNN'));
+    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'model'));
+    assert.equal(source.preferredModelId(modelIdFor(workspaceFile('mlp.py'), 'MLP')), modelIdFor(uri, 'MnistCNN'));
+    // Line 18 is inside `class MnistCNN` (self.bn1 = ...).
+    editor.selection = new vscode.Selection(17, 8, 17, 8);
+    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'MnistCNN'));
+  });
+
   it('says the data changed when the document is edited, and reports the edit', async () => {
     const editor = await openInEditor('mlp.py');
     const id = modelIdFor(editor.document.uri, 'MLP');
