@@ -16,7 +16,7 @@ import { NO_FILES } from '../../src/core/sourceHost';
 import { probeHardware } from '../../src/node/hardware/probe';
 import { initParserFromDisk } from '../../src/node/wasm';
 import { e2eEnv } from './lib/env';
-import { openFile, openWorkbench, poll, runPaletteCommand, screenshot, screenshotOnFailure, webviewFrame, type Workbench } from './lib/workbench';
+import { editorText, openFile, openWorkbench, poll, quickPickRow, runPaletteCommand, screenshot, screenshotOnFailure, webviewFrame, type Workbench } from './lib/workbench';
 
 /** The canvas as the page sees it (these callbacks run in the webview, not in Node). */
 interface PageCanvas {
@@ -231,6 +231,28 @@ describe('the profiler panel in the workbench', () => {
     await saveChartPngs(panel, 'dark');
   });
 
+  it('follows typing: GPTMini with six blocks instead of four', async () => {
+    // Back in the editor beside the panel (which keeps GPTMini), on line 18: `    n_layer: int = 4`.
+    await runPaletteCommand(wb.page, 'View: Focus First Editor Group');
+    await wb.page.keyboard.press('Control+G');
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(':18');
+    await input.press('Enter');
+    await wb.page.keyboard.press('End');
+    // One edit, so one undo takes it back: select the 4, type over it.
+    await wb.page.keyboard.press('Shift+ArrowLeft');
+    await wb.page.keyboard.type('6');
+    const line18 = wb.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'n_layer' });
+    assert.equal(editorText(await line18.innerText()).trim(), 'n_layer: int = 6');
+    // torch 1.13: GPTMini(GPTConfig(n_layer=6)) has 6,901,760 parameters (two more blocks of 789,760).
+    await poll(async () => (await exact(panel, 'params')) === 6_901_760, 'the six-block parameter count', 60_000);
+    assert.match(await panel.getByTestId('model-picker').locator('option:checked').innerText(), /^GPTMini — /);
+    await wb.page.keyboard.press('Control+Z');
+    assert.equal(editorText(await line18.innerText()).trim(), 'n_layer: int = 4');
+    await poll(async () => (await exact(panel, 'params')) === 5_322_240, 'the four-block count after undo', 60_000);
+  });
+
   it('draws the memory chart: its canvas holds ink in several colours', async () => {
     const ink = await canvasInk(panel, 'memory');
     assert.ok(ink.drawn > ink.total * 0.02, `only ${ink.drawn} of ${ink.total} pixels are drawn`);
@@ -272,5 +294,20 @@ describe('the profiler panel in the workbench', () => {
     // The PNG signature (PNG specification §5.2).
     assert.deepEqual([...readFileSync(saved).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     copyFileSync(saved, path.join(results, 'saved-GPTMini-memory.png'));
+  });
+
+  it('comes back after a window reload, on the model it showed', async () => {
+    await wb.page.keyboard.press('F1');
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('>Developer: Reload Window');
+    await quickPickRow(wb.page, 'Developer: Reload Window').waitFor();
+    await Promise.all([wb.page.waitForEvent('load', { timeout: 60_000 }), input.press('Enter')]);
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The serializer restores the panel with the state its page kept: the selected model.
+    panel = webviewFrame(wb.page);
+    await panel.locator('#app[data-state="ready"]').waitFor({ timeout: 90_000 });
+    assert.match(await panel.getByTestId('model-picker').locator('option:checked').innerText(), /^GPTMini — /);
+    assert.equal(await exact(panel, 'params'), 5_322_240);
+    await snap('panel-after-reload');
   });
 });
