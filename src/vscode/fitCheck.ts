@@ -52,10 +52,18 @@ function readArg(arg: unknown): { uri?: vscode.Uri; model?: string } {
   return {};
 }
 
-async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-  if (!uri) return vscode.window.activeTextEditor?.document;
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return open ?? vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+/**
+ * The named document, else the active editor's, else (when the focus is in a panel such as
+ * Output, whose text is an editor too) the first visible editor the profiler analyses.
+ */
+async function documentFor(uri: vscode.Uri | undefined, supported: (d: vscode.TextDocument) => boolean): Promise<vscode.TextDocument | undefined> {
+  if (uri) {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return open ?? vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && supported(active)) return active;
+  return vscode.window.visibleTextEditors.map((e) => e.document).find(supported) ?? active;
 }
 
 /** The model under the cursor in the active editor, when the document is the one checked. */
@@ -101,7 +109,7 @@ function show(status: FitStatus, message: string, actions: string[]): Thenable<s
 export function checkFitsCommand(deps: CheckFitsDeps, pick: PickModel = showModelPicker): (arg?: unknown) => Promise<CheckFitsResult> {
   return async (arg?: unknown) => {
     const wanted = readArg(arg);
-    const document = await documentFor(wanted.uri);
+    const document = await documentFor(wanted.uri, (d) => deps.reports.isSupported(d));
     if (!document || !deps.reports.isSupported(document)) {
       const message = 'Open a Python file or notebook with a model, then run Check Fits on This Machine.';
       void vscode.window.showWarningMessage(message);
