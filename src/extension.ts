@@ -7,9 +7,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisService } from './vscode/analysis';
+import { trackHasModels } from './vscode/analysis/contextKey';
+import { registerCodeLens } from './vscode/codeLens';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { exportReport } from './vscode/exportReport';
 import { registerFitFeatures, type FitFeaturesApi } from './vscode/fitFeatures';
+import { registerHover } from './vscode/hover';
 import { registerPanelCommands } from './vscode/panelCommands';
+import { registerProfileCommentDiagnostics } from './vscode/profileCommentDiagnostics';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
@@ -28,7 +33,13 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
 
   // Starts nothing heavy: the worker thread and the parser load on the first analysis.
   const analysis = new AnalysisService({ workerPath: path.join(__dirname, 'analysisWorker.js'), log });
-  context.subscriptions.push(analysis);
+  context.subscriptions.push(
+    analysis,
+    registerHover(analysis),
+    registerCodeLens(analysis),
+    registerProfileCommentDiagnostics(analysis),
+    trackHasModels(analysis),
+  );
 
   // The hardware probe is scheduled for after activation; nothing here waits for it.
   const fit = registerFitFeatures(context, log, analysis);
@@ -38,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
     ...fit.handlers,
     // The panel's serializer must be registered during activation to restore a panel after a reload.
     ...registerPanelCommands(context, log),
+    'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
   };
   registerCommands(context, log, handlers);
 

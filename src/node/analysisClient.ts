@@ -10,18 +10,27 @@
  *   `analysis-timeout` finding and the next job starts a fresh worker.
  * - Nothing here rejects: failures become reports with an error finding.
  * - Without the worker bundle (running from sources) or when it fails to start three
- *   times in a row, jobs run in this thread instead, which is slower for the UI but correct.
+ *   times in a row, jobs run in this thread instead (`loadInThread`), which is slower
+ *   for the UI but correct.
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { FileReport } from '../core/report';
 import type { Finding } from '../core/source';
 import type { AnalysisJob, FromWorker, ToWorker } from './analysisProtocol';
-import { prepareEngine, runAnalysisJob } from './analysisJob';
+
+/** The engine for the in-thread fallback: ready to run jobs once the promise resolves. */
+export type InThreadEngine = () => Promise<(job: AnalysisJob) => FileReport>;
 
 export interface AnalysisClientOptions {
   /** Path of dist/analysisWorker.js. */
   workerPath: string;
+  /**
+   * Loads the engine for the in-thread fallback. Default: the worker bundle itself,
+   * loaded with `require` (it exports the engine when not run as a worker), so the
+   * extension's bundle never carries the engine.
+   */
+  loadInThread?: InThreadEngine;
   /** Time past the job's own budget before the worker is stopped: parsing and the estimate are outside the budget. */
   graceMs?: number;
   log?: (message: string) => void;
@@ -54,6 +63,16 @@ export function failureReport(file: string, finding: Finding): FileReport {
   return { file, models: [], findings: [finding] };
 }
 
+/** The engine exported by the worker bundle, loaded on this thread. */
+export function loadEngineFromBundle(workerPath: string): InThreadEngine {
+  return async () => {
+    // A run-time path: the bundler leaves this require alone, so the engine stays out of the extension's bundle.
+    const engine = require(workerPath) as { prepareEngine(): Promise<void>; runAnalysisJob(job: AnalysisJob): FileReport };
+    await engine.prepareEngine();
+    return (job) => engine.runAnalysisJob(job);
+  };
+}
+
 export class AnalysisClient {
   private worker: Worker | undefined;
   private readonly queue: QueuedJob[] = [];
@@ -61,7 +80,7 @@ export class AnalysisClient {
   private nextId = 1;
   private failuresInARow = 0;
   private workerReady = false;
-  private inProcessReady: Promise<void> | undefined;
+  private inThread: Promise<(job: AnalysisJob) => FileReport> | undefined;
   private disposed = false;
   readonly stats: AnalysisClientStats;
 
@@ -132,10 +151,10 @@ export class AnalysisClient {
     this.running = marker;
     let report: FileReport;
     try {
-      this.inProcessReady ??= prepareEngine();
-      await this.inProcessReady;
+      this.inThread ??= (this.opts.loadInThread ?? loadEngineFromBundle(this.opts.workerPath))();
+      const run = await this.inThread;
       const t0 = performance.now();
-      report = runAnalysisJob(entry.job);
+      report = run(entry.job);
       this.stats.lastJobMs = performance.now() - t0;
     } catch (e) {
       report = failureReport(entry.job.file, { severity: 'error', code: 'internal-error', message: `Model analysis failed: ${e instanceof Error ? e.message : String(e)}` });
