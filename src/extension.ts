@@ -46,10 +46,10 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
 
   // Features add their handlers here as they land; the rest answer "not available".
   const handlers: CommandHandlers = {
+    'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
     ...fit.handlers,
     // The panel's serializer must be registered during activation to restore a panel after a reload.
-    ...registerPanelCommands(context, log),
-    'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
+    ...registerPanelCommands(context, log, analysis, fit.api.hardware),
   };
   registerCommands(context, log, handlers);
 

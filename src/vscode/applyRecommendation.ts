@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import { PROFILE_COMMENT_KEYS, type ProfileCommentKey } from '../core/profileComment';
 import type { ControlsPatch, PanelControls } from '../shared/protocol';
 import { sanitizeControlsPatch } from '../shared/validate';
-import { panelModelId, type ProfilerDataSource } from './panelSource';
+import { modelIdFor } from './analysis';
+import type { ProfilerDataSource } from './panelSource';
 import { writeProfileComment, type ProfileCommentValues } from './profileCommentEdit';
 
 export interface ApplyRecommendationArgs {
@@ -93,7 +94,7 @@ export async function applyRecommendation(source: ProfilerDataSource, raw: unkno
     return undefined;
   }
   const uri = vscode.Uri.parse(args.uri, true);
-  const profile = (await source.model(panelModelId(args.uri, args.model)))?.graph.profile;
+  const profile = (await source.modelReport(modelIdFor(args.uri, args.model)))?.profile;
 
   const commentValues: ProfileCommentValues = {};
   const settingsPatch: ControlsPatch = {};
@@ -103,7 +104,7 @@ export async function applyRecommendation(source: ProfilerDataSource, raw: unkno
   }
   const comment = Object.keys(commentValues);
   if (comment.length > 0 && !(await writeComment(uri, profile!.range.start.line, commentValues))) {
-    // The document changed under us: the settings still take the values.
+    // The comment is not where the report says (the document changed, or a notebook cell): the settings take the values.
     Object.assign(settingsPatch, commentValues);
     comment.length = 0;
   }

@@ -7,25 +7,31 @@ import { applyRecommendation } from './applyRecommendation';
 import type { CommandHandlers } from './commands';
 import { registerProfilerPanel } from './panel/profilerPanel';
 import { revealArgs, revealLine } from './panel/reveal';
-import { createPanelDataSource, panelModelId } from './panelSource';
+import { modelIdFor, parseModelId } from './analysis';
+import { createPanelDataSource, type PanelAnalysis, type PanelHardware } from './panelSource';
 
 /**
- * openPanel's argument: a panel model id (`<document URI>#<name>`), or `{ uri, model }`.
- * Anything else, such as the document Uri that editor menus pass, opens the panel on
- * the model under the cursor.
+ * openPanel's argument: a model id (`modelIdFor`, as the CodeLens passes it), or
+ * `{ uri, model }`. Anything else, such as the document Uri that editor menus pass,
+ * opens the panel on the model under the cursor.
  */
 export function panelModelArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg.includes('#')) return arg;
+  if (typeof arg === 'string') return parseModelId(arg) ? arg : undefined;
   if (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri)) {
     const { uri, model } = arg as Record<string, unknown>;
-    if (typeof uri === 'string' && typeof model === 'string') return panelModelId(uri, model);
+    if (typeof uri === 'string' && typeof model === 'string') return modelIdFor(uri, model);
   }
   return undefined;
 }
 
 /** Creates the panel's data source and registers the panel (its serializer too); returns the command handlers. */
-export function registerPanelCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): CommandHandlers {
-  const source = createPanelDataSource();
+export function registerPanelCommands(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  analysis: PanelAnalysis,
+  hardware: PanelHardware,
+): CommandHandlers {
+  const source = createPanelDataSource(analysis, hardware);
   const panel = registerProfilerPanel(context, source, { log: (m) => log.warn(m) });
   context.subscriptions.push(source, panel);
   return {

@@ -1,214 +1,155 @@
 /**
- * The profiler panel's data source in VS Code: the Python documents of the visible
- * editors, the `modelProfiler.*` settings, this machine's hardware and the catalog,
- * put behind the PanelDataSource contract (src/vscode/panel/dataSource.ts).
+ * The profiler panel's data source in VS Code: the models of the visible editors, and
+ * their reports at the panel's controls, from the analysis service (which runs the
+ * engine off the extension host's thread); the devices from the hardware service;
+ * the catalog for the target picker. It implements the PanelDataSource contract
+ * (src/vscode/panel/dataSource.ts) and says when the panel's data changed: typing,
+ * another active editor, settings, detected hardware.
  *
- * The engine work itself is ModelEstimator's (no `vscode` there). This file decides
- * which documents count, turns settings and hardware into the engine's inputs, and
- * says when the panel's data changed: typing, another active editor, settings.
+ * Model ids are the analysis service's (`modelIdFor`: document URI and model name),
+ * which the CodeLens passes to Open Profiler Panel too.
  */
 import * as vscode from 'vscode';
-import { documentKind } from '../core/analyze';
 import { formatCount } from '../core/format';
-import { GPU_CATALOG } from '../core/hardware/catalog';
+import { GPU_CATALOG, findDevice } from '../core/hardware/catalog';
 import { devicesFor } from '../core/hardware/devices';
 import type { DeviceSpec, HardwareProfile } from '../core/hardware/types';
-import type { ModelReport } from '../core/report';
-import type { SourceHost } from '../core/sourceHost';
-import { createNodeSourceHost, slashed } from '../node/sourceHost';
-import { isParserReady } from '../core/python/parser';
-import { initParserFromDisk } from '../node/wasm';
+import type { FileReport, ModelReport } from '../core/report';
+import { controlsFromOptions, optionsWithControls } from '../shared/controls';
 import type { CurveAxis, CurvePoint, DeviceChoice, ModelSummary, PanelControls } from '../shared/protocol';
+import { modelIdFor, parseModelId, type ReportRequest, type WhatIf } from './analysis';
+import type { ProfilerConfig } from './config';
 import type { PanelChange, PanelDataSource } from './panel/dataSource';
-import { localHardware, type HardwareSource } from './panel/localHardware';
-import {
-  documentUriOf,
-  ModelEstimator,
-  modelDefaultControls,
-  type DocumentModel,
-  type EstimateEnvironment,
-  type PanelDocument,
-} from './panel/modelEstimator';
-import { readPanelSettings, type PanelSettings } from './panel/panelSettings';
+import { batchCurve, seqCurve } from './panel/whatIfCurve';
 
-export { panelModelId } from './panel/modelEstimator';
-
-/** Documents the panel profiles: Python files (notebook cells are analysed with their notebook, not alone). */
-export function isProfiledDocument(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'python' && doc.uri.scheme !== 'vscode-notebook-cell' && doc.uri.scheme !== 'output';
+/** What the panel uses of the analysis service (src/vscode/analysis/service.ts). */
+export interface PanelAnalysis {
+  isSupported(document: vscode.TextDocument): boolean;
+  getReports(document: vscode.TextDocument, request?: ReportRequest): Promise<FileReport>;
+  peek(document: vscode.TextDocument, options?: { allowStale?: boolean }): FileReport | undefined;
+  modelAt(document: vscode.TextDocument, position: vscode.Position): ModelReport | undefined;
+  analyzeWith(document: vscode.TextDocument, change: WhatIf): Promise<FileReport>;
+  config(scope?: vscode.Uri): ProfilerConfig;
+  readonly onDidChangeConfig: vscode.Event<ProfilerConfig>;
 }
 
-function panelDocument(doc: vscode.TextDocument): PanelDocument {
-  const file = doc.uri.scheme === 'file' ? slashed(doc.uri.fsPath) : doc.uri.toString();
-  return {
-    uri: doc.uri.toString(),
-    file,
-    version: doc.version,
-    kind: documentKind(file),
-    get text() {
-      return doc.getText();
-    },
-  };
+/** What the panel uses of the hardware service (src/vscode/hardware/hardwareService.ts). */
+export interface PanelHardware {
+  /** What detection found, without the settings' declarations; undefined before the first probe ends. */
+  readonly detectedProfile: HardwareProfile | undefined;
+  /** The hardware as the views describe it (declared hardware in place of the detected). */
+  profile(): HardwareProfile | undefined;
+  /** The first detection, started if it has not. */
+  ready(): Promise<HardwareProfile>;
+  readonly onDidChange: vscode.Event<void>;
 }
 
 export interface ProfilerDataSource extends PanelDataSource, vscode.Disposable {
-  /** The graph of a model in an open document, at the settings (for commands that edit its `# profile:` comment). */
-  model(modelId: string): Promise<DocumentModel | undefined>;
+  /** A model's report at the settings (its `# profile:` comment applied), for commands. */
+  modelReport(modelId: string): Promise<ModelReport | undefined>;
 }
 
-export function createPanelDataSource(): ProfilerDataSource {
-  const estimator = new ModelEstimator();
+/** Catalog ids of the settings' target devices (names people wrote), for the panel's checkboxes. */
+function targetIds(config: ProfilerConfig): string[] {
+  const ids = config.devices.targetDevices.map((name) => findDevice(name)?.id).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
+}
+
+export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHardware): ProfilerDataSource {
   const changed = new vscode.EventEmitter<PanelChange>();
-  let settings: PanelSettings = readSettings();
-  let host: SourceHost | undefined;
-  let parser: Promise<void> | undefined;
-  const hardware: HardwareSource = localHardware({
-    workspacePath: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-    remote: vscode.env.remoteName,
-    timeoutMs: () => settings.probeTimeoutMs,
-    unifiedMemoryShare: () => settings.devices.unifiedMemoryShare,
-  });
-
-  function readSettings(): PanelSettings {
-    return readPanelSettings(vscode.workspace.getConfiguration('modelProfiler'));
-  }
-
-  function sourceHost(): SourceHost {
-    host ??= createNodeSourceHost({
-      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => slashed(f.uri.fsPath)),
-      resolveInstalledPackages: settings.resolveInstalledPackages,
-    });
-    return host;
-  }
-
-  /** The parser loads on first use, not at activation. */
-  function ready(): Promise<void> {
-    parser ??= initParserFromDisk().catch((e: unknown) => {
-      parser = undefined;
-      throw e;
-    });
-    return parser;
-  }
 
   function openDocument(uri: string): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri && isProfiledDocument(d));
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri && analysis.isSupported(d));
   }
 
-  /** The active editor's document first, then the other visible editors', each once. */
+  /** The active editor's document first, then the other visible editors' (notebook cells each), each once. */
   function shownDocuments(): vscode.TextDocument[] {
     const docs = [vscode.window.activeTextEditor?.document, ...vscode.window.visibleTextEditors.map((e) => e.document)];
     const seen = new Set<string>();
     return docs.filter((d): d is vscode.TextDocument => {
-      if (!d || !isProfiledDocument(d) || seen.has(d.uri.toString())) return false;
+      if (!d || !analysis.isSupported(d) || seen.has(d.uri.toString())) return false;
       seen.add(d.uri.toString());
       return true;
     });
   }
 
-  function environment(devices: DeviceSpec[], profile?: HardwareProfile): EstimateEnvironment {
-    return {
-      host: sourceHost(),
-      settings: settings.options,
-      devices,
-      freeDiskBytes: profile?.disk?.freeBytes,
-      timeBudgetMs: settings.timeBudgetMs,
-    };
-  }
-
-  function modelsOf(doc: vscode.TextDocument): DocumentModel[] {
-    return estimator.models(panelDocument(doc), environment([]));
-  }
-
-  function findModel(modelId: string): { doc: vscode.TextDocument; model: DocumentModel } | undefined {
-    const uri = documentUriOf(modelId);
-    const doc = uri ? openDocument(uri) : undefined;
-    const model = doc ? modelsOf(doc).find((m) => m.id === modelId) : undefined;
-    return doc && model ? { doc, model } : undefined;
+  /** The model's document and name, when its document is open. */
+  function locate(modelId: string): { doc: vscode.TextDocument; name: string } | undefined {
+    const id = parseModelId(modelId);
+    const doc = id ? openDocument(id.uri) : undefined;
+    return id && doc ? { doc, name: id.name } : undefined;
   }
 
   async function devices(controls: PanelControls): Promise<DeviceSpec[]> {
-    const profile = await hardware.ready();
-    return devicesFor(profile, { ...settings.devices, targetDevices: controls.targetDevices });
+    const profile = hardware.detectedProfile ?? (await hardware.ready());
+    return devicesFor(profile, { ...analysis.config().devices, targetDevices: controls.targetDevices });
   }
 
-  /** Runs `work` with the parser loaded, the document open and the devices for the controls. */
-  async function withModel<T>(modelId: string, controls: PanelControls, work: (doc: PanelDocument, env: EstimateEnvironment) => T): Promise<T | undefined> {
-    await ready();
-    const uri = documentUriOf(modelId);
-    const doc = uri ? openDocument(uri) : undefined;
-    if (!doc) return undefined;
-    const list = await devices(controls);
-    return work(panelDocument(doc), environment(list, hardware.current()));
+  /** The model's report at the controls, which outrank its `# profile:` comment (they started from it). */
+  async function reportAt(modelId: string, controls: PanelControls): Promise<ModelReport | undefined> {
+    const at = locate(modelId);
+    if (!at) return undefined;
+    const options = optionsWithControls(analysis.config(at.doc.uri).options, controls);
+    const report = await analysis.analyzeWith(at.doc, { options, devices: await devices(controls), ignoreProfileComments: true });
+    return report.models.find((m) => m.name === at.name);
   }
 
   const subscriptions: vscode.Disposable[] = [
     changed,
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor && isProfiledDocument(editor.document)) changed.fire({ kind: 'activeEditor' });
+      if (editor && analysis.isSupported(editor.document)) changed.fire({ kind: 'activeEditor' });
     }),
     vscode.window.onDidChangeVisibleTextEditors(() => changed.fire({ kind: 'document' })),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0 || !isProfiledDocument(e.document)) return;
-      // Another file may be imported by a shown one: its evaluations are stale too.
-      estimator.invalidate();
-      if (shownDocuments().includes(e.document)) changed.fire({ kind: 'document' });
+      if (e.contentChanges.length > 0 && shownDocuments().includes(e.document)) changed.fire({ kind: 'document' });
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('modelProfiler')) return;
-      settings = readSettings();
-      host = undefined;
-      estimator.invalidate();
-      changed.fire({ kind: 'settings' });
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      host = undefined;
-      estimator.invalidate();
-      changed.fire({ kind: 'settings' });
-    }),
+    analysis.onDidChangeConfig(() => changed.fire({ kind: 'settings' })),
+    hardware.onDidChange(() => changed.fire({ kind: 'hardware' })),
   ];
 
   return {
     async listModels(): Promise<ModelSummary[]> {
-      await ready();
       const out: ModelSummary[] = [];
+      const seen = new Set<string>();
       for (const doc of shownDocuments()) {
+        const report = await analysis.getReports(doc, { onRequest: true });
         const file = vscode.workspace.asRelativePath(doc.uri);
-        for (const { id, graph } of modelsOf(doc)) {
-          out.push({
-            id,
-            name: graph.name,
-            kind: graph.kind,
-            framework: graph.framework,
-            line: graph.nameRange.start.line + 1,
-            file,
-            detail: `${formatCount(graph.params.total)} params`,
-          });
+        for (const m of report.models) {
+          const id = modelIdFor(doc.uri, m.name);
+          // Two models of one name in a file: the id names the first, as the CodeLens does.
+          if (seen.has(id)) continue;
+          seen.add(id);
+          out.push({ id, name: m.name, kind: m.kind, framework: m.framework, line: m.line, file, detail: `${formatCount(m.params.total)} params` });
         }
       }
       return out;
     },
 
-    preferredModelId(): string | undefined {
+    preferredModelId(current?: string): string | undefined {
       const editor = vscode.window.activeTextEditor;
-      // Before the parser has loaded there is nothing to prefer; the panel asks again on the next change.
-      if (!editor || !isProfiledDocument(editor.document) || !isParserReady()) return undefined;
-      const models = modelsOf(editor.document);
-      const line = editor.selection.active.line;
-      const under = models.find((m) => m.graph.range.start.line <= line && line <= m.graph.range.end.line);
-      return (under ?? models[0])?.id;
+      if (!editor || !analysis.isSupported(editor.document)) return undefined;
+      const uri = editor.document.uri;
+      const under = analysis.modelAt(editor.document, editor.selection.active);
+      if (under) return modelIdFor(uri, under.name);
+      const ids = (analysis.peek(editor.document, { allowStale: true })?.models ?? []).map((m) => modelIdFor(uri, m.name));
+      return current && ids.includes(current) ? current : ids[0];
     },
 
     defaultControls(modelId: string): PanelControls {
-      const found = modelId && isParserReady() ? findModel(modelId) : undefined;
-      return modelDefaultControls(found?.model.graph, settings.options, settings.targetIds);
+      const at = modelId ? locate(modelId) : undefined;
+      const config = analysis.config(at?.doc.uri);
+      // The report at the settings holds the options its comment gave it (batch, seq, input, ...).
+      const model = at ? analysis.peek(at.doc, { allowStale: true })?.models.find((m) => m.name === at.name) : undefined;
+      return controlsFromOptions(model?.options ?? config.options, targetIds(config));
     },
 
-    async report(modelId: string, controls: PanelControls): Promise<ModelReport | undefined> {
-      return withModel(modelId, controls, (doc, env) => estimator.report(doc, modelId, controls, env));
-    },
+    report: reportAt,
 
     async curve(modelId: string, controls: PanelControls, axis: CurveAxis): Promise<CurvePoint[]> {
-      return (await withModel(modelId, controls, (doc, env) => estimator.curve(doc, modelId, controls, axis, env))) ?? [];
+      const report = await reportAt(modelId, controls);
+      if (!report) return [];
+      if (axis === 'batch') return batchCurve(report);
+      return seqCurve(report, (seq) => reportAt(modelId, { ...controls, seq }));
     },
 
     devices,
@@ -217,13 +158,14 @@ export function createPanelDataSource(): ProfilerDataSource {
       return GPU_CATALOG.filter((d) => d.kind !== 'cpu').map((d) => ({ id: d.id, name: d.name, memoryBytes: d.memoryBytes }));
     },
 
-    hardware: () => hardware.current(),
+    hardware: () => hardware.profile(),
 
-    documentUri: documentUriOf,
+    documentUri: (modelId: string) => parseModelId(modelId)?.uri,
 
-    async model(modelId: string): Promise<DocumentModel | undefined> {
-      await ready();
-      return findModel(modelId)?.model;
+    async modelReport(modelId: string): Promise<ModelReport | undefined> {
+      const at = locate(modelId);
+      if (!at) return undefined;
+      return (await analysis.getReports(at.doc, { onRequest: true })).models.find((m) => m.name === at.name);
     },
 
     onDidChange: changed.event,

@@ -48,7 +48,7 @@ describe('the packaged .vsix', () => {
       (n) =>
         n.includes('node_modules/') ||
         /\.(ts|map|py)$/.test(n) ||
-        /^extension\/(src|test|scripts|examples|webview|out|\.vscode-test)\//.test(n),
+        /^extension\/(src|test|scripts|examples|webview|out|docs|\.vscode-test)\//.test(n),
     );
     assert.deepEqual(unwanted, []);
   });

@@ -7,19 +7,23 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { analyzeDocument } from '../../src/core/analyze';
 import { optionsWithControls } from '../../src/shared/controls';
-import type { PanelChangeKind } from '../../src/vscode/panel/dataSource';
-import { readPanelSettings } from '../../src/vscode/panel/panelSettings';
-import { createPanelDataSource, panelModelId, type ProfilerDataSource } from '../../src/vscode/panelSource';
 import { NO_FILES } from '../../src/core/sourceHost';
+import { initParserFromDisk } from '../../src/node/wasm';
+import { modelIdFor } from '../../src/vscode/analysis';
+import type { PanelChangeKind } from '../../src/vscode/panel/dataSource';
+import { createPanelDataSource, type ProfilerDataSource } from '../../src/vscode/panelSource';
+import type { ModelProfilerApi } from '../../src/extension';
 import { activateWith, openInEditor, waitFor, workspaceFile } from './lib/extension';
 
 describe('panel data source', () => {
   let source: ProfilerDataSource;
+  let api: ModelProfilerApi;
   const changes: PanelChangeKind[] = [];
 
   before(async () => {
-    await activateWith('mlp.py');
-    source = createPanelDataSource();
+    api = await activateWith('mlp.py');
+    // A data source of its own on the extension's analysis and hardware services, as activate() makes one.
+    source = createPanelDataSource(api.analysis, api.fit.hardware);
     source.onDidChange((e) => changes.push(e.kind));
   });
 
@@ -31,7 +35,7 @@ describe('panel data source', () => {
   it('lists the models of the active editor with ids made of the document URI and the name', async () => {
     const editor = await openInEditor('mlp.py');
     const models = await source.listModels();
-    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    const id = modelIdFor(editor.document.uri, 'MLP');
     assert.deepEqual(models, [{ id, name: 'MLP', kind: 'class', framework: 'pytorch', line: 6, file: 'mlp.py', detail: '203.5K params' }]);
     assert.equal(source.preferredModelId(), id);
     assert.equal(source.documentUri(id), editor.document.uri.toString());
@@ -39,7 +43,8 @@ describe('panel data source', () => {
 
   it("returns reports whose numbers equal the engine's for the same document", async () => {
     const editor = await openInEditor('mlp.py');
-    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    const id = modelIdFor(editor.document.uri, 'MLP');
+    await source.listModels();
     const controls = source.defaultControls(id);
     const report = await source.report(id, controls);
     assert.ok(report, 'no report for MLP');
@@ -48,14 +53,15 @@ describe('panel data source', () => {
 
     const devices = await source.devices(controls);
     assert.ok(devices.some((d) => d.id === 'local-cpu'), 'this machine\'s RAM is one of the devices');
-    const settings = readPanelSettings(vscode.workspace.getConfiguration('modelProfiler'));
+    // The engine run here, on this thread, on the same text, options and devices.
+    await initParserFromDisk();
     const engine = analyzeDocument({
       file: editor.document.uri.fsPath,
       text: editor.document.getText(),
       host: NO_FILES,
-      options: optionsWithControls(settings.options, controls),
+      options: optionsWithControls(api.analysis.config().options, controls),
       devices,
-      budgets: { timeMs: settings.timeBudgetMs },
+      budgets: { timeMs: 10_000 },
     }).models[0]!;
     assert.deepEqual(report.params, engine.params);
     assert.deepEqual(report.memory, engine.memory);
@@ -71,7 +77,7 @@ describe('panel data source', () => {
 
   it("follows the # profile: comment for a model's starting controls (batch=64, input=1,28,28)", async () => {
     const editor = await openInEditor('panel_mnist_cnn.py');
-    const id = panelModelId(editor.document.uri.toString(), 'MnistCNN');
+    const id = modelIdFor(editor.document.uri, 'MnistCNN');
     await source.listModels();
     const controls = source.defaultControls(id);
     assert.equal(controls.batch, 64);
@@ -82,9 +88,23 @@ describe('panel data source', () => {
     assert.deepEqual(report?.input?.shapes, [[32, 1, 28, 28]]);
   });
 
+  it('prefers the model under the cursor, else the one the panel shows when it is in this document, else the first', async () => {
+    const editor = await openInEditor('panel_mnist_cnn.py');
+    const uri = editor.document.uri;
+    await source.listModels();
+    // Line 1 is the module docstring: no model there.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    assert.equal(source.preferredModelId(), modelIdFor(uri, 'MnistCNN'));
+    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'model'));
+    assert.equal(source.preferredModelId(modelIdFor(workspaceFile('mlp.py'), 'MLP')), modelIdFor(uri, 'MnistCNN'));
+    // Line 18 is inside `class MnistCNN` (self.bn1 = ...).
+    editor.selection = new vscode.Selection(17, 8, 17, 8);
+    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'MnistCNN'));
+  });
+
   it('says the data changed when the document is edited, and reports the edit', async () => {
     const editor = await openInEditor('mlp.py');
-    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    const id = modelIdFor(editor.document.uri, 'MLP');
     changes.length = 0;
     const line = editor.document.lineAt(6);
     assert.match(line.text, /hidden: int = 256/);
@@ -106,21 +126,25 @@ describe('panel data source', () => {
 
   it('says the data changed when a modelProfiler setting changes, and uses the new value', async () => {
     const editor = await openInEditor('mlp.py');
-    const id = panelModelId(editor.document.uri.toString(), 'MLP');
+    const id = modelIdFor(editor.document.uri, 'MLP');
+    await source.listModels();
     changes.length = 0;
     const config = vscode.workspace.getConfiguration('modelProfiler');
     await config.update('batchSize', 24, vscode.ConfigurationTarget.Workspace);
     try {
       await waitFor(() => changes.includes('settings'), 'a settings change');
+      await source.listModels();
       assert.equal(source.defaultControls(id).batch, 24);
     } finally {
       await config.update('batchSize', undefined, vscode.ConfigurationTarget.Workspace);
     }
+    await waitFor(() => api.analysis.config().options.batch === 8, 'the setting to be removed');
+    await source.listModels();
     assert.equal(source.defaultControls(id).batch, 8);
   });
 
   it('gives no report for a model of a document that is not open', async () => {
-    const missing = panelModelId(workspaceFile('not-open.py').toString(), 'Net');
+    const missing = modelIdFor(workspaceFile('not-open.py'), 'Net');
     assert.equal(await source.report(missing, source.defaultControls('')), undefined);
   });
 });
