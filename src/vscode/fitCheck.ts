@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { checkFit, topRecommendation, type FitStatus } from '../core/fitCheck';
 import { formatCount } from '../core/format';
 import type { ModelReport } from '../core/report';
+import { readModelRef } from './analysis';
 import { APPLY_RECOMMENDATION_COMMAND, type ApplyArgs } from './codeActions';
 import type { FitDiagnostics } from './fitDiagnostics';
 import type { FitHardware, FitReports } from './fitSources';
@@ -38,18 +39,14 @@ export interface CheckFitsDeps {
 /** Chooses one model among several; undefined when the person dismissed the choice. */
 export type PickModel = (models: ModelReport[], preferred: ModelReport | undefined) => Thenable<ModelReport | undefined>;
 
-/** The command's argument: a document (editor menus pass its Uri) and optionally a model name. */
+/**
+ * The command's argument: a document (editor menus pass its Uri), or a model as CodeLens,
+ * hover and panel name it (`{ uri, model }` or the panel's model id).
+ */
 function readArg(arg: unknown): { uri?: vscode.Uri; model?: string } {
   if (arg instanceof vscode.Uri) return { uri: arg };
-  if (typeof arg === 'object' && arg !== null) {
-    const { uri, model } = arg as Record<string, unknown>;
-    const out: { uri?: vscode.Uri; model?: string } = {};
-    if (typeof uri === 'string') out.uri = vscode.Uri.parse(uri, true);
-    else if (uri instanceof vscode.Uri) out.uri = uri;
-    if (typeof model === 'string') out.model = model;
-    return out;
-  }
-  return {};
+  const ref = readModelRef(arg);
+  return ref ? { uri: vscode.Uri.parse(ref.uri, true), model: ref.model } : {};
 }
 
 /**
