@@ -190,6 +190,11 @@ function layerName(row: LayerRow): string {
   return row.path === '' ? row.name : row.path;
 }
 
+/** "`fc1` Linear"; a functional op named after its type reads "`relu`". */
+function layerLabel(row: LayerRow): string {
+  return row.type === row.name ? code(layerName(row)) : `${code(layerName(row))} ${escapeHoverMarkdown(row.type)}`;
+}
+
 export interface ModelHoverOptions {
   /** Arguments for the Open Profiler Panel link (the model id); no link when undefined. */
   openPanelArgs?: unknown[];
@@ -226,7 +231,7 @@ export function modelHoverMarkdown(report: ModelReport, links: ModelHoverOptions
   const top = topLayersByMemory(report);
   if (top.length > 0) {
     lines.push('');
-    lines.push(`Largest layers (${o.mode === 'train' ? 'training' : 'inference'}): ${top.map((m) => `${code(layerName(m.row))} ${escapeHoverMarkdown(m.row.type)} ${formatBytes(m.totalBytes)}`).join(' · ')}`);
+    lines.push(`Largest layers (${o.mode === 'train' ? 'training' : 'inference'}): ${top.map((m) => `${layerLabel(m.row)} ${formatBytes(m.totalBytes)}`).join(' · ')}`);
   }
 
   const notes = report.findings.filter((f) => f.severity !== 'info');
@@ -266,7 +271,9 @@ export function layerHoverMarkdown(report: ModelReport, rows: readonly LayerRow[
   lines.push('|:--|:--|');
   lines.push(`| Parameters | **${formatCount(first.params)}** (${formatExact(first.params)})${first.trainable ? '' : ', frozen'} |`);
   if (first.buffers > 0) lines.push(`| Buffers | ${formatExact(first.buffers)} elements (not parameters) |`);
-  const shape = first.outputShape && first.outputShape.length > 0 ? first.outputShape.map((s) => formatShape(s)).join(', ') : 'not traced';
+  // Keras prints the batch dimension as None (model.summary()); so do we for Keras layers.
+  const keras = report.framework === 'keras';
+  const shape = first.outputShape && first.outputShape.length > 0 ? first.outputShape.map((s) => formatShape(s, keras)).join(', ') : 'not traced';
   lines.push(`| Output | ${shape} |`);
   lines.push(`| Forward | ${formatMacs(first.macs)} = ${formatFlops(first.macs * 2)} at batch ${report.options.batch} |`);
   if (first.activationBytes > 0) lines.push(`| Activations | ${formatBytes(first.activationBytes)} kept for backward |`);

@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { fitSummaryLine } from '../core/estimate/summary';
+import { formatExact } from '../core/format';
 import { OPEN_PANEL_COMMAND, codeLensTitle } from '../core/hoverText';
-import { modelIdFor, type AnalysisService } from './analysis';
+import { modelRef, type AnalysisService } from './analysis';
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -29,9 +30,9 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const line = Math.min(m.nameRange.start.line, document.lineCount - 1);
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
         title: codeLensTitle(m),
-        tooltip: `${fitSummaryLine(m)}. Click to open the profiler panel.`,
+        tooltip: `${formatExact(m.params.total)} parameters. ${fitSummaryLine(m)}. Click to open the profiler panel.`,
         command: OPEN_PANEL_COMMAND,
-        arguments: [modelIdFor(document.uri, m.name)],
+        arguments: [modelRef(document.uri, m.name)],
       });
     });
   }

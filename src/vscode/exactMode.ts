@@ -68,8 +68,8 @@ export function exactCountCommand(deps: ExactModeDeps): (arg?: unknown) => Promi
     const rows = compareCounts(result, report.models);
     const message = `${exactSummary(result, rows)}${unsaved}`;
     deps.log.info(`Exact mode on ${file} with ${python}: ${message}`);
-    const show = result.error ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-    void show(message, SHOW_TABLE).then(async (choice) => {
+    const shown = result.error ? vscode.window.showErrorMessage(message, SHOW_TABLE) : vscode.window.showInformationMessage(message, SHOW_TABLE);
+    void shown.then(async (choice) => {
       if (choice !== SHOW_TABLE) return;
       const table = await vscode.workspace.openTextDocument({ language: 'markdown', content: exactMarkdown(file, result, rows) });
       await vscode.window.showTextDocument(table, { viewColumn: vscode.ViewColumn.Beside, preview: true });

@@ -7,30 +7,44 @@
  * programmatically it asks nothing it is told:
  *
  *   vscode.commands.executeCommand('modelProfiler.exportReport', {
- *     model?: string,          // a model id (modelIdFor) or a model name in the active document
+ *     uri?: string | vscode.Uri,       // the document; default: the active editor's
+ *     model?: string,                  // a model name in it (or a panel model id `<uri>#<name>`)
  *     format?: 'markdown' | 'json' | 'csv',
- *     target?: vscode.Uri | string,   // the file to write
- *   }) -> Promise<vscode.Uri | undefined>   // the file written, undefined when cancelled
+ *     target?: vscode.Uri | string,    // the file to write
+ *   }) -> Promise<vscode.Uri | undefined>  // the file written, undefined when cancelled
  */
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../core/format';
 import type { ModelReport } from '../core/report';
 import { EXPORTERS, safeFileStem } from '../shared/exportReport';
 import { EXPORT_FORMATS, type ExportFormat } from '../shared/protocol';
-import { parseModelId, type AnalysisService } from './analysis';
+import { readModelRef, type AnalysisService } from './analysis';
 
 export interface ExportRequest {
+  uri?: string;
   model?: string;
   format?: ExportFormat;
   target?: vscode.Uri | string;
 }
 
 function asRequest(arg: unknown): ExportRequest {
-  if (arg instanceof vscode.Uri) return { target: arg };
-  if (!arg || typeof arg !== 'object') return typeof arg === 'string' ? { model: arg } : {};
+  if (arg instanceof vscode.Uri) return { uri: arg.toString() };
+  if (typeof arg === 'string') {
+    const id = readModelRef(arg);
+    return id ?? { model: arg };
+  }
+  if (!arg || typeof arg !== 'object') return {};
   const a = arg as Record<string, unknown>;
   const out: ExportRequest = {};
-  if (typeof a.model === 'string') out.model = a.model;
+  const ref = readModelRef(arg) ?? (typeof a.model === 'string' && a.model.includes('#') ? readModelRef(a.model) : undefined);
+  if (ref) {
+    out.uri = ref.uri;
+    out.model = ref.model;
+  } else {
+    if (a.uri instanceof vscode.Uri) out.uri = a.uri.toString();
+    else if (typeof a.uri === 'string') out.uri = a.uri;
+    if (typeof a.model === 'string') out.model = a.model;
+  }
   if (typeof a.format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(a.format)) out.format = a.format as ExportFormat;
   if (a.target instanceof vscode.Uri || typeof a.target === 'string') out.target = a.target;
   return out;
@@ -41,18 +55,17 @@ function targetUri(target: vscode.Uri | string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(target) && !/^[a-z]:[\\/]/i.test(target) ? vscode.Uri.parse(target) : vscode.Uri.file(target);
 }
 
-/** The document to export from: the model id's document, else the active editor's. */
+/** The document to export from: the one named, else the active editor's. */
 async function documentFor(request: ExportRequest): Promise<vscode.TextDocument | undefined> {
-  const parsed = parseModelId(request.model);
-  if (parsed) {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.uri);
-    return open ?? vscode.workspace.openTextDocument(vscode.Uri.parse(parsed.uri));
+  if (request.uri) {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === request.uri);
+    return open ?? vscode.workspace.openTextDocument(vscode.Uri.parse(request.uri)).then((d) => d, () => undefined);
   }
   return vscode.window.activeTextEditor?.document;
 }
 
 async function pickModel(models: ModelReport[], request: ExportRequest, analysis: AnalysisService, document: vscode.TextDocument): Promise<ModelReport | undefined> {
-  const wanted = parseModelId(request.model)?.name ?? request.model;
+  const wanted = request.model;
   if (wanted !== undefined) return models.find((m) => m.name === wanted || m.id === wanted);
   if (models.length === 1) return models[0];
   const editor = vscode.window.activeTextEditor;

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { checkFit, topRecommendation, type FitStatus } from '../core/fitCheck';
 import { formatCount } from '../core/format';
 import type { ModelReport } from '../core/report';
+import { readModelRef } from './analysis';
 import { APPLY_RECOMMENDATION_COMMAND, type ApplyArgs } from './codeActions';
 import type { FitDiagnostics } from './fitDiagnostics';
 import type { FitHardware, FitReports } from './fitSources';
@@ -38,24 +39,28 @@ export interface CheckFitsDeps {
 /** Chooses one model among several; undefined when the person dismissed the choice. */
 export type PickModel = (models: ModelReport[], preferred: ModelReport | undefined) => Thenable<ModelReport | undefined>;
 
-/** The command's argument: a document (editor menus pass its Uri) and optionally a model name. */
+/**
+ * The command's argument: a document (editor menus pass its Uri), or a model as CodeLens,
+ * hover and panel name it (`{ uri, model }` or the panel's model id).
+ */
 function readArg(arg: unknown): { uri?: vscode.Uri; model?: string } {
   if (arg instanceof vscode.Uri) return { uri: arg };
-  if (typeof arg === 'object' && arg !== null) {
-    const { uri, model } = arg as Record<string, unknown>;
-    const out: { uri?: vscode.Uri; model?: string } = {};
-    if (typeof uri === 'string') out.uri = vscode.Uri.parse(uri, true);
-    else if (uri instanceof vscode.Uri) out.uri = uri;
-    if (typeof model === 'string') out.model = model;
-    return out;
-  }
-  return {};
+  const ref = readModelRef(arg);
+  return ref ? { uri: vscode.Uri.parse(ref.uri, true), model: ref.model } : {};
 }
 
-async function documentFor(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
-  if (!uri) return vscode.window.activeTextEditor?.document;
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return open ?? vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+/**
+ * The named document, else the active editor's, else (when the focus is in a panel such as
+ * Output, whose text is an editor too) the first visible editor the profiler analyses.
+ */
+async function documentFor(uri: vscode.Uri | undefined, supported: (d: vscode.TextDocument) => boolean): Promise<vscode.TextDocument | undefined> {
+  if (uri) {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return open ?? vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && supported(active)) return active;
+  return vscode.window.visibleTextEditors.map((e) => e.document).find(supported) ?? active;
 }
 
 /** The model under the cursor in the active editor, when the document is the one checked. */
@@ -101,7 +106,7 @@ function show(status: FitStatus, message: string, actions: string[]): Thenable<s
 export function checkFitsCommand(deps: CheckFitsDeps, pick: PickModel = showModelPicker): (arg?: unknown) => Promise<CheckFitsResult> {
   return async (arg?: unknown) => {
     const wanted = readArg(arg);
-    const document = await documentFor(wanted.uri);
+    const document = await documentFor(wanted.uri, (d) => deps.reports.isSupported(d));
     if (!document || !deps.reports.isSupported(document)) {
       const message = 'Open a Python file or notebook with a model, then run Check Fits on This Machine.';
       void vscode.window.showWarningMessage(message);

@@ -49,11 +49,12 @@ export function registerFitFeatures(
 ): { handlers: CommandHandlers; api: FitFeaturesApi } {
   const settings = () => analysis.config();
   const hardware = new HardwareService(settings, probe, log);
+  // The analysis subscribes to device changes first, so it has invalidated its reports by the
+  // time the diagnostics ask for them again.
+  context.subscriptions.push(hardware, analysis.setDeviceProvider(hardware));
   const statusBar = new HardwareStatusBar(hardware, settings);
   const diagnostics = new FitDiagnostics(analysis, hardware);
   context.subscriptions.push(
-    hardware,
-    analysis.setDeviceProvider(hardware),
     statusBar,
     diagnostics,
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new FitCodeActions(diagnostics), FitCodeActions.metadata),

@@ -15,7 +15,7 @@ import {
 } from '../core/hoverText';
 import type { LayerRow, ModelReport } from '../core/report';
 import type { SourceRange } from '../core/source';
-import { modelIdFor, type AnalysisService } from './analysis';
+import { modelRef, type AnalysisService } from './analysis';
 
 /** Kinds whose range is one statement (`model = Net()`), where the whole statement means the model. */
 const STATEMENT_KINDS = new Set<ModelReport['kind']>(['instance', 'sequential', 'functional', 'pretrained', 'application']);
@@ -87,12 +87,13 @@ export class ModelHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.analysis.isSupported(document) || !this.analysis.config(document.uri).hover.enabled) return undefined;
     const report = this.analysis.peek(document) ?? (await this.analysis.getReports(document));
-    if (token.isCancellationRequested || report.models.length === 0) return undefined;
+    // The document may have changed while the analysis ran; VS Code then cancels this request.
+    if (token.isCancellationRequested || report.models.length === 0 || position.line >= document.lineCount) return undefined;
     const target = hoverTarget(document, report.models, position);
     if (!target) return undefined;
     if (target.kind === 'layer') return new vscode.Hover(markdown(layerHoverMarkdown(target.model, target.rows)), target.range);
-    const id = modelIdFor(document.uri, target.model.name);
-    const text = modelHoverMarkdown(target.model, { openPanelArgs: [id], checkFitsArgs: [id] });
+    const ref = modelRef(document.uri, target.model.name);
+    const text = modelHoverMarkdown(target.model, { openPanelArgs: [ref], checkFitsArgs: [ref] });
     return new vscode.Hover(markdown(text), target.range);
   }
 }

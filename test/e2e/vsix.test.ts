@@ -44,10 +44,11 @@ describe('the packaged .vsix', () => {
   });
 
   it('holds no node_modules, no sources, no source maps and no tests', () => {
+    // The one Python file shipped is the script exact mode runs (src/node/exactMode.ts).
     const unwanted = names.filter(
       (n) =>
         n.includes('node_modules/') ||
-        /\.(ts|map|py)$/.test(n) ||
+        (/\.(ts|map|py)$/.test(n) && n !== 'extension/dist/exact_count.py') ||
         /^extension\/(src|test|scripts|examples|webview|out|docs|\.vscode-test)\//.test(n),
     );
     assert.deepEqual(unwanted, []);
@@ -56,6 +57,8 @@ describe('the packaged .vsix', () => {
   it('holds the production bundle (minified, no source map reference)', () => {
     const extension = file('extension/dist/extension.js').toString('utf8');
     assert.ok(!extension.includes('sourceMappingURL'), 'extension.js points at a source map');
-    assert.ok(extension.split('\n').length < 10, 'extension.js is not minified');
+    // Minified: top-level functions lose their source names. (Counting lines says little: bundled
+    // libraries such as systeminformation keep newlines inside their template literals.)
+    assert.ok(!/\bfunction (activate|registerCommands)\(/.test(extension), 'extension.js is not minified');
   });
 });

@@ -45,7 +45,9 @@ describe('editor: CodeLens', function () {
   it('opens the panel on the model when clicked', async () => {
     const [cnn] = await codeLenses(document.uri);
     assert.equal(cnn!.command, 'modelProfiler.openPanel');
-    assert.deepEqual(cnn!.args, [`${document.uri.toString()}::MnistCNN`]);
+    assert.deepEqual(cnn!.args, [{ uri: document.uri.toString(), model: 'MnistCNN' }]);
+    // The exact count one level deeper, in the tooltip (torch 1.13: 421,642).
+    assert.match(cnn!.tooltip, /^421,642 parameters\. MnistCNN needs ~[\d.]+ MB to train \(batch 64, fp32, AdamW\); .+\. Click to open the profiler panel\.$/);
   });
 
   it('follows a settings change without a reload', async () => {

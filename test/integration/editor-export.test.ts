@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateWith, openInEditor, workspaceFile } from './lib/extension';
 
-async function exportTo(model: string, format: string, name: string): Promise<string> {
+async function exportTo(model: Record<string, unknown>, format: string, name: string): Promise<string> {
   const target = workspaceFile(`exports/${name}`);
-  const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('modelProfiler.exportReport', { model, format, target });
+  const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('modelProfiler.exportReport', { ...model, format, target });
   assert.ok(written, 'the command returns the file it wrote');
   assert.equal(written.toString(), target.toString());
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
@@ -17,30 +17,31 @@ async function exportTo(model: string, format: string, name: string): Promise<st
 
 describe('editor: Export Report', function () {
   this.timeout(120_000);
-  let id: string;
+  let ref: { uri: string; model: string };
 
   before(async () => {
     await activateWith();
     const editor = await openInEditor('editor/mnist_cnn.py');
-    id = `${editor.document.uri.toString()}::MnistCNN`;
+    // What the CodeLens and the hover pass to commands.
+    ref = { uri: editor.document.uri.toString(), model: 'MnistCNN' };
   });
 
   it('writes Markdown a person can paste into a pull request', async () => {
-    const text = await exportTo(id, 'markdown', 'mnist.md');
+    const text = await exportTo(ref, 'markdown', 'mnist.md');
     assert.match(text, /^# MnistCNN\n/);
     assert.match(text, /421,642/); // torch 1.13
     assert.match(text, /\| --- \|/);
   });
 
   it('writes the report as JSON', async () => {
-    const report = JSON.parse(await exportTo(id, 'json', 'mnist.json'));
+    const report = JSON.parse(await exportTo(ref, 'json', 'mnist.json'));
     assert.equal(report.name, 'MnistCNN');
     assert.equal(report.params.total, 421642); // torch 1.13
     assert.equal(report.options.batch, 64); // # profile: batch=64
   });
 
   it('writes the layer table as CSV', async () => {
-    const rows = (await exportTo(id, 'csv', 'mnist.csv')).trim().split('\r\n');
+    const rows = (await exportTo(ref, 'csv', 'mnist.csv')).trim().split('\r\n');
     const header = rows[0]!.split(',');
     const fc1 = rows.map((r) => r.split(',')).find((r) => r[0] === 'fc1');
     assert.ok(fc1, rows.join('\n'));
@@ -51,8 +52,13 @@ describe('editor: Export Report', function () {
 
   it('exports a model named in the active editor', async () => {
     await openInEditor('editor/mnist_cnn.py');
-    const report = JSON.parse(await exportTo('wide', 'json', 'wide.json'));
+    const report = JSON.parse(await exportTo({ model: 'wide' }, 'json', 'wide.json'));
     assert.equal(report.params.total, 433252); // torch 1.13: MnistCNN(num_classes=100)
+  });
+
+  it("takes the panel's model id", async () => {
+    const report = JSON.parse(await exportTo({ model: `${ref.uri}#build_classifier` }, 'json', 'builder.json'));
+    assert.equal(report.params.total, 90192640); // torch 1.13: Linear(4096, 11008) + GELU + Linear(11008, 4096)
   });
 
   it('writes nothing for a model that does not exist', async () => {

@@ -8,15 +8,18 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ModelProfilerApi } from '../../src/extension';
+import { ModelHoverProvider } from '../../src/vscode/hover';
 import { activateWith, openInEditor } from './lib/extension';
 import { hoverText, positionOf, setSetting } from './lib/editor';
 
 describe('editor: hovers', function () {
   this.timeout(120_000);
   let document: vscode.TextDocument;
+  let api: ModelProfilerApi;
 
   before(async () => {
-    await activateWith();
+    api = await activateWith();
     document = (await openInEditor('editor/mnist_cnn.py')).document;
   });
 
@@ -34,16 +37,18 @@ describe('editor: hovers', function () {
     // + fc2 128·10 = 1,280 MACs per image = 4,241,152; × 64 images = 271,433,728 MACs.
     assert.match(text, /\| Forward \| 542\.87 MFLOPs = 271\.43 MMACs \(1 MAC = 2 FLOPs\) \|/);
     assert.match(text, /\| Fit \| [✓⚠✗] .+: needs [\d.]+ [kMG]B/);
-    assert.match(text, /\nLargest layers \(training\): `[\w.]+` \w+ [\d.]+ [kMG]?B · `[\w.]+` \w+ [\d.]+ [kMG]?B · `[\w.]+` \w+ [\d.]+ [kMG]?B\n/);
+    assert.match(text, /\nLargest layers \(training\): `[\w.]+`( \w+)? [\d.]+ [kMG]?B · `[\w.]+`( \w+)? [\d.]+ [kMG]?B · `[\w.]+`( \w+)? [\d.]+ [kMG]?B\n/);
     assert.match(text, /\[Open Profiler Panel\]\(command:modelProfiler\.openPanel\?/);
     assert.match(text, /\[Check Fits\]\(command:modelProfiler\.checkFits\?/);
   });
 
-  it('passes the model id to the panel link', async () => {
+  it('names the model to the panel and to Check Fits', async () => {
     const text = await hoverText(document.uri, positionOf(document, 'class MnistCNN', 8));
-    const link = /command:modelProfiler\.openPanel\?([^)]+)\)/.exec(text);
-    assert.ok(link, text);
-    assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [`${document.uri.toString()}::MnistCNN`]);
+    for (const command of ['openPanel', 'checkFits']) {
+      const link = new RegExp(`command:modelProfiler\\.${command}\\?([^)]+)\\)`).exec(text);
+      assert.ok(link, text);
+      assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [{ uri: document.uri.toString(), model: 'MnistCNN' }]);
+    }
   });
 
   it('shows the instance card over a module-level instantiation, with its own arguments', async () => {
@@ -97,6 +102,22 @@ describe('editor: hovers', function () {
     assert.match(text, /360\.71 MMACs/);
   });
 
+  it('shows the card over a Keras Sequential and a summary over its Dense line', async () => {
+    const keras = (await openInEditor('editor/keras_mlp.py')).document;
+    try {
+      const card = await hoverText(keras.uri, positionOf(keras, 'model = keras.Sequential', 2));
+      assert.match(card, /^\*\*model\*\* · Keras Sequential/);
+      // Keras Dense: inputs × units + units: 784·64 + 64 = 50,240 and 64·10 + 10 = 650.
+      assert.match(card, /\*\*50\.89K\*\* \(50,890\), all trainable/);
+      const layer = await hoverText(keras.uri, positionOf(keras, 'layers.Dense(64', 3));
+      assert.match(layer, /\*\*Dense\*\* `dense` in model/);
+      assert.match(layer, /\| Parameters \| \*\*50\.24K\*\* \(50,240\) \|/);
+      assert.match(layer, /\| Output \| \[None, 64\] \|/);
+    } finally {
+      await openInEditor('editor/mnist_cnn.py');
+    }
+  });
+
   it('shows nothing over code that is not a model or a layer', async () => {
     assert.equal(await hoverText(document.uri, positionOf(document, 'def forward', 4)), '');
     assert.equal(await hoverText(document.uri, positionOf(document, 'import torch', 2)), '');
@@ -122,7 +143,20 @@ describe('editor: hovers', function () {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    // The goal is 20 ms; the command round trip through the workbench adds to it on a loaded machine.
+    // The command's round trip through the workbench adds to the provider's own time on a loaded machine.
     assert.ok(times[2]! < 100, `median hover ${times[2]!.toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(', ')})`);
+
+    // The provider itself, on the extension's own analysis: the goal is under 20 ms.
+    const provider = new ModelHoverProvider(api.analysis);
+    const token = new vscode.CancellationTokenSource().token;
+    const own: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const hover = await provider.provideHover(document, position, token);
+      own.push(performance.now() - t0);
+      assert.ok(hover);
+    }
+    own.sort((a, b) => a - b);
+    assert.ok(own[2]! < 20, `median provider time ${own[2]!.toFixed(2)} ms (${own.map((t) => t.toFixed(2)).join(', ')})`);
   });
 });

@@ -58,7 +58,7 @@ describe('editor: notebooks', function () {
     assert.equal(lenses.length, 1);
     assert.equal(modelCell.lineAt(lenses[0]!.line).text, 'class NotebookMLP(nn.Module):');
     assert.match(lenses[0]!.title, /^407\.1K params · train [\d.]+ MB \(b=32, fp32\)/);
-    assert.deepEqual(lenses[0]!.args, [`${modelCell.uri.toString()}::NotebookMLP`]);
+    assert.deepEqual(lenses[0]!.args, [{ uri: modelCell.uri.toString(), model: 'NotebookMLP' }]);
     const instance = await cellLenses(5);
     assert.equal(instance.length, 1);
     assert.equal(instanceCell.lineAt(instance[0]!.line).text, 'model = NotebookMLP()');

@@ -115,7 +115,7 @@ describe('hover text', () => {
       const all = topLayersByMemory(cnn, 100);
       assert.equal(all.find((t) => t.row.path === 'fc1')!.weightsBytes, 401_536 * 4);
       const text = modelHoverMarkdown(cnn);
-      const expected = top.map((t) => `\`${t.row.path}\` ${t.row.type} ${formatBytes(t.totalBytes)}`).join(' · ');
+      const expected = top.map((t) => `\`${t.row.path}\`${t.row.type === t.row.name ? '' : ` ${t.row.type}`} ${formatBytes(t.totalBytes)}`).join(' · ');
       assert.ok(text.split('\n').includes(`Largest layers (training): ${expected}`), text);
     });
 
@@ -193,6 +193,22 @@ describe('hover text', () => {
       assert.match(text, /\| Output \| \[16, 256, 768\] \|/);
       assert.match(text, /\| Forward \| 805\.31 MMACs = 1\.61 GFLOPs at batch 16 \|/);
       assert.match(text, /This line builds 4 layers \(`blocks\.0\.attn\.qkv` … `blocks\.3\.attn\.qkv`\): 789\.5K params \(789,504\) and 3\.22 GMACs together\./);
+    });
+
+    it('gives a Keras Dense layer its params, output shape (batch as None) and MACs', () => {
+      const KERAS = 'test/integration/workspace/editor/keras_mlp.py';
+      const seq = model(analyse(KERAS), 'model');
+      // Keras Dense: a kernel of inputs × units plus `units` biases: 784·64 + 64 and 64·10 + 10.
+      assert.equal(seq.params.total, 50_240 + 650);
+      assert.match(modelHoverMarkdown(seq), /^\*\*model\*\* · Keras Sequential\\$/m);
+      const rows = layersOnLine(seq, lineOf(KERAS, 'layers.Dense(64'));
+      assert.deepEqual(rows.map((r) => r.path), ['dense']);
+      const text = layerHoverMarkdown(seq, rows);
+      assert.ok(text.startsWith('**Dense** `dense` in model\n'), text);
+      assert.match(text, /\| Parameters \| \*\*50\.24K\*\* \(50,240\) \|/);
+      assert.match(text, /\| Output \| \[None, 64\] \|/);
+      // 8 rows (the default batch) × 784 × 64 = 401,408 MACs.
+      assert.match(text, /\| Forward \| 401\.41 KMACs = 802\.82 KFLOPs at batch 8 \|/);
     });
 
     it('finds no layer on a line that builds none', () => {

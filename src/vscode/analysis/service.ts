@@ -33,7 +33,9 @@
  *       The same document under other options (the panel's what-if controls);
  *       not cached per version beyond a small memo, never debounced.
  *   service.modelAt(document, position): ModelReport | undefined   (from peek)
- *   modelIdFor(uri, name) / parseModelId(id)       ids that stay stable while typing
+ *   modelRef(uri, name): ModelRef / readModelRef(arg)
+ *       How views name a model to a command (openPanel, checkFits, exportReport):
+ *       `{ uri, model }`, which stays valid while the person types above the model.
  *
  * How it stays fast: the engine runs in a worker thread (src/node/analysisWorker.ts)
  * under the wall-time budget modelProfiler.analysis.timeBudgetMs, with a hard stop
@@ -80,17 +82,33 @@ export interface AnalysisServiceOptions {
   log: vscode.LogOutputChannel;
 }
 
-/** A model id that survives edits above it: the document URI and the model's name. */
-export function modelIdFor(uri: vscode.Uri | string, name: string): string {
-  return `${uri.toString()}::${name}`;
+/** A model as commands receive it: its document's URI (string) and its name in the source. */
+export interface ModelRef {
+  uri: string;
+  model: string;
 }
 
-/** The URI string and name in an id from `modelIdFor`; undefined for anything else. */
-export function parseModelId(id: unknown): { uri: string; name: string } | undefined {
-  if (typeof id !== 'string') return undefined;
-  const at = id.lastIndexOf('::');
-  if (at <= 0 || at + 2 >= id.length) return undefined;
-  return { uri: id.slice(0, at), name: id.slice(at + 2) };
+/** The argument CodeLens and hover links pass to openPanel, checkFits and exportReport. */
+export function modelRef(uri: vscode.Uri | string, name: string): ModelRef {
+  return { uri: uri.toString(), model: name };
+}
+
+/**
+ * A ModelRef from a command argument: `{ uri, model }` (a Uri object works too), or the
+ * panel's model id `<document URI>#<name>` (with `~2` for a second model of that name).
+ */
+export function readModelRef(arg: unknown): ModelRef | undefined {
+  if (typeof arg === 'string') {
+    const at = arg.lastIndexOf('#');
+    if (at <= 0 || at + 1 >= arg.length) return undefined;
+    return { uri: arg.slice(0, at), model: arg.slice(at + 1).replace(/~\d+$/, '') };
+  }
+  if (!arg || typeof arg !== 'object' || arg instanceof vscode.Uri) return undefined;
+  const { uri, model } = arg as Record<string, unknown>;
+  if (typeof model !== 'string' || model === '') return undefined;
+  if (typeof uri === 'string' && uri !== '') return { uri, model };
+  if (uri instanceof vscode.Uri) return { uri: uri.toString(), model };
+  return undefined;
 }
 
 interface CacheEntry {

@@ -107,10 +107,10 @@ export class HardwareService implements vscode.Disposable {
   refresh(): Promise<HardwareProfile> {
     if (this.inFlight) return this.inFlight;
     const started = Date.now();
-    const { hardware } = this.settings();
+    const settings = this.settings();
     const options: ProbeOptions = {
-      timeoutMs: hardware.probeTimeoutMs,
-      unifiedMemoryShare: this.settings().devices.unifiedMemoryShare,
+      timeoutMs: settings.hardware.probeTimeoutMs,
+      unifiedMemoryShare: settings.devices.unifiedMemoryShare,
     };
     const workspace = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
     if (workspace) options.workspacePath = workspace.uri.fsPath;

@@ -41,11 +41,11 @@ export async function hoverText(uri: vscode.Uri, position: vscode.Position): Pro
 }
 
 /** CodeLens titles of a document, top to bottom, with their commands. */
-export async function codeLenses(uri: vscode.Uri): Promise<Array<{ line: number; title: string; command: string; args: unknown[] }>> {
+export async function codeLenses(uri: vscode.Uri): Promise<Array<{ line: number; title: string; tooltip: string; command: string; args: unknown[] }>> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
   return (lenses ?? [])
     .filter((l) => l.command)
-    .map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command, args: l.command!.arguments ?? [] }))
+    .map((l) => ({ line: l.range.start.line, title: l.command!.title, tooltip: l.command!.tooltip ?? '', command: l.command!.command, args: l.command!.arguments ?? [] }))
     .sort((a, b) => a.line - b.line);
 }
 

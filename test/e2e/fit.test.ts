@@ -1,0 +1,99 @@
+/**
+ * "Will it fit?" as a person sees it in the workbench, with the installed .vsix on this
+ * machine's real hardware: the status-bar item and its menu, and a fit diagnostic
+ * (squiggle, hover, Problems panel) after an edit makes the example GPT far too big for
+ * any machine. (Check Fits from the palette: workbench.test.ts.) Screenshots go to
+ * test-results/e2e/.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { e2eEnv } from './lib/env';
+import {
+  hoverAtWord,
+  openFile,
+  openWorkbench,
+  poll,
+  screenshot,
+  screenshotOnFailure,
+  type Workbench,
+} from './lib/workbench';
+
+/** The hardware item: its text ends with the RAM ("No GPU · 24 GB RAM", "RTX 4090 24 GB · 64 GB RAM"). */
+const HARDWARE_TEXT = /^(No GPU|.+ \d+ GB.*) · \d+(\.\d)? (GB|TB) (RAM|unified memory)$/;
+
+function hardwareItem(page: Page) {
+  return page.locator('.part.statusbar .statusbar-item').filter({ hasText: / · \d+(\.\d)? (GB|TB) (RAM|unified memory)$/ }).first();
+}
+
+/** Replace line `line` (1-based) of the active editor, typing as a person does. */
+async function replaceLine(page: Page, line: number, text: string): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.type(text);
+}
+
+describe('fit check in the workbench', () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    await screenshotOnFailure(wb?.page, this.currentTest);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows this machine in the status bar, and its menu on a click', async () => {
+    await openFile(wb.page, 'mnist_cnn.py');
+    const item = hardwareItem(wb.page);
+    await item.waitFor({ timeout: 60_000 });
+    await poll(async () => HARDWARE_TEXT.test((await item.innerText()).trim()), 'hardware detection to finish');
+    await item.click();
+    // Each label starts with its icon, so the rows are found by their text.
+    const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+    for (const label of ['Refresh Hardware', 'Select Target GPUs', 'Open Profiler Panel']) await rows.filter({ hasText: label }).first().waitFor();
+    await screenshot(wb.page, 'fit-hardware-menu');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('puts a diagnostic on a model that needs more than the machine has', async () => {
+    const file = path.join(e2eEnv().workspace, 'gpt_mini.py');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.startsWith('# profile: batch=16')) + 1;
+    assert.ok(line > 0, 'the example has its # profile: comment');
+    const original = lines[line - 1]!;
+    await openFile(wb.page, 'gpt_mini.py');
+    // A batch 4096 times larger: hundreds of GB of activations, more than any machine here has.
+    await replaceLine(wb.page, line, '# profile: batch=65536 seq=256');
+
+    const squiggle = wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error').first();
+    await squiggle.waitFor({ timeout: 60_000 });
+    const hover = await hoverAtWord(wb.page, 'GPTMini');
+    assert.match(hover, /GPTMini needs ~[\d.]+ (GB|TB) to train \(batch 65536, seq 256, fp32, AdamW\); the largest (GPU|device) here has /);
+    // Let the hover finish fading in before the picture.
+    await wb.page.waitForTimeout(500);
+    await screenshot(wb.page, 'fit-diagnostic-hover');
+
+    await wb.page.keyboard.press('Escape');
+    await wb.page.keyboard.press('Control+Shift+M');
+    const problem = wb.page.locator('.markers-panel .monaco-tl-row', { hasText: 'GPTMini needs ~' }).first();
+    await problem.waitFor();
+    await screenshot(wb.page, 'fit-diagnostic-problems');
+
+    // Put the example back as it was (the editor may have saved the change already).
+    await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await replaceLine(wb.page, line, original);
+    await wb.page.keyboard.press('Control+S');
+    await poll(async () => (await wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count()) === 0, 'the diagnostic to go');
+    assert.equal(readFileSync(file, 'utf8').split('\n')[line - 1], original);
+  });
+});
