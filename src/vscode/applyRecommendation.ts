@@ -11,8 +11,7 @@ import * as vscode from 'vscode';
 import { PROFILE_COMMENT_KEYS, type ProfileCommentKey } from '../core/profileComment';
 import type { ControlsPatch, PanelControls } from '../shared/protocol';
 import { sanitizeControlsPatch } from '../shared/validate';
-import { modelIdFor } from './analysis';
-import type { ProfilerDataSource } from './panelSource';
+import { panelModelId, type ProfilerDataSource } from './panelSource';
 import { writeProfileComment, type ProfileCommentValues } from './profileCommentEdit';
 
 export interface ApplyRecommendationArgs {
@@ -94,7 +93,7 @@ export async function applyRecommendation(source: ProfilerDataSource, raw: unkno
     return undefined;
   }
   const uri = vscode.Uri.parse(args.uri, true);
-  const profile = (await source.modelReport(modelIdFor(args.uri, args.model)))?.profile;
+  const profile = (await source.modelReport(panelModelId(args.uri, args.model)))?.profile;
 
   const commentValues: ProfileCommentValues = {};
   const settingsPatch: ControlsPatch = {};

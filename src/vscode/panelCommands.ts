@@ -7,21 +7,17 @@ import { applyRecommendation } from './applyRecommendation';
 import type { CommandHandlers } from './commands';
 import { registerProfilerPanel } from './panel/profilerPanel';
 import { revealArgs, revealLine } from './panel/reveal';
-import { modelIdFor, parseModelId } from './analysis';
-import { createPanelDataSource, type PanelAnalysis, type PanelHardware } from './panelSource';
+import { readModelRef } from './analysis';
+import { createPanelDataSource, panelModelId, type PanelAnalysis, type PanelHardware } from './panelSource';
 
 /**
- * openPanel's argument: a model id (`modelIdFor`, as the CodeLens passes it), or
- * `{ uri, model }`. Anything else, such as the document Uri that editor menus pass,
- * opens the panel on the model under the cursor.
+ * openPanel's argument: `{ uri, model }` as the CodeLens and hovers pass it, or a panel
+ * model id. Anything else, such as the document Uri that editor menus pass, opens the
+ * panel on the model under the cursor.
  */
 export function panelModelArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return parseModelId(arg) ? arg : undefined;
-  if (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri)) {
-    const { uri, model } = arg as Record<string, unknown>;
-    if (typeof uri === 'string' && typeof model === 'string') return modelIdFor(uri, model);
-  }
-  return undefined;
+  const ref = readModelRef(arg);
+  return ref ? panelModelId(ref.uri, ref.model) : undefined;
 }
 
 /** Creates the panel's data source and registers the panel (its serializer too); returns the command handlers. */

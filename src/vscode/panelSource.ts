@@ -6,8 +6,8 @@
  * (src/vscode/panel/dataSource.ts) and says when the panel's data changed: typing,
  * another active editor, settings, detected hardware.
  *
- * Model ids are the analysis service's (`modelIdFor`: document URI and model name),
- * which the CodeLens passes to Open Profiler Panel too.
+ * A model's id in the panel is `<document URI>#<name>`: it stays put while the person
+ * types above the model, and readModelRef (the analysis service's) reads it as a ModelRef.
  */
 import * as vscode from 'vscode';
 import { formatCount } from '../core/format';
@@ -17,7 +17,7 @@ import type { DeviceSpec, HardwareProfile } from '../core/hardware/types';
 import type { FileReport, ModelReport } from '../core/report';
 import { controlsFromOptions, optionsWithControls } from '../shared/controls';
 import type { CurveAxis, CurvePoint, DeviceChoice, ModelSummary, PanelControls } from '../shared/protocol';
-import { modelIdFor, parseModelId, type ReportRequest, type WhatIf } from './analysis';
+import { readModelRef, type ReportRequest, type WhatIf } from './analysis';
 import type { ProfilerConfig } from './config';
 import type { PanelChange, PanelDataSource } from './panel/dataSource';
 import { batchCurve, seqCurve } from './panel/whatIfCurve';
@@ -49,6 +49,11 @@ export interface ProfilerDataSource extends PanelDataSource, vscode.Disposable {
   modelReport(modelId: string): Promise<ModelReport | undefined>;
 }
 
+/** The panel's id of a model: its document's URI and its name as written. */
+export function panelModelId(uri: vscode.Uri | string, name: string): string {
+  return `${uri.toString()}#${name}`;
+}
+
 /** Catalog ids of the settings' target devices (names people wrote), for the panel's checkboxes. */
 function targetIds(config: ProfilerConfig): string[] {
   const ids = config.devices.targetDevices.map((name) => findDevice(name)?.id).filter((id): id is string => id !== undefined);
@@ -75,9 +80,9 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
 
   /** The model's document and name, when its document is open. */
   function locate(modelId: string): { doc: vscode.TextDocument; name: string } | undefined {
-    const id = parseModelId(modelId);
-    const doc = id ? openDocument(id.uri) : undefined;
-    return id && doc ? { doc, name: id.name } : undefined;
+    const ref = readModelRef(modelId);
+    const doc = ref ? openDocument(ref.uri) : undefined;
+    return ref && doc ? { doc, name: ref.model } : undefined;
   }
 
   async function devices(controls: PanelControls): Promise<DeviceSpec[]> {
@@ -115,7 +120,7 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
         const report = await analysis.getReports(doc, { onRequest: true });
         const file = vscode.workspace.asRelativePath(doc.uri);
         for (const m of report.models) {
-          const id = modelIdFor(doc.uri, m.name);
+          const id = panelModelId(doc.uri, m.name);
           // Two models of one name in a file: the id names the first, as the CodeLens does.
           if (seen.has(id)) continue;
           seen.add(id);
@@ -130,8 +135,8 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
       if (!editor || !analysis.isSupported(editor.document)) return undefined;
       const uri = editor.document.uri;
       const under = analysis.modelAt(editor.document, editor.selection.active);
-      if (under) return modelIdFor(uri, under.name);
-      const ids = (analysis.peek(editor.document, { allowStale: true })?.models ?? []).map((m) => modelIdFor(uri, m.name));
+      if (under) return panelModelId(uri, under.name);
+      const ids = (analysis.peek(editor.document, { allowStale: true })?.models ?? []).map((m) => panelModelId(uri, m.name));
       return current && ids.includes(current) ? current : ids[0];
     },
 
@@ -160,7 +165,7 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
 
     hardware: () => hardware.profile(),
 
-    documentUri: (modelId: string) => parseModelId(modelId)?.uri,
+    documentUri: (modelId: string) => readModelRef(modelId)?.uri,
 
     async modelReport(modelId: string): Promise<ModelReport | undefined> {
       const at = locate(modelId);

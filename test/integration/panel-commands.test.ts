@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE } from '../../src/shared/protocol';
 import type { AppliedRecommendation } from '../../src/vscode/applyRecommendation';
-import { modelIdFor } from '../../src/vscode/analysis';
+import { panelModelId } from '../../src/vscode/panelSource';
 import { activateWith, openInEditor, waitFor } from './lib/extension';
 
 /** Tabs showing a profiler panel (VS Code prefixes the view type of extension webviews). */
@@ -68,7 +68,7 @@ describe('panel commands', () => {
     it('takes a model id, or the document URI and model name, as the CodeLens passes them', async () => {
       const editor = await openInEditor('panel_mnist_cnn.py');
       const uri = editor.document.uri.toString();
-      await vscode.commands.executeCommand('modelProfiler.openPanel', modelIdFor(uri, 'MnistCNN'));
+      await vscode.commands.executeCommand('modelProfiler.openPanel', panelModelId(uri, 'MnistCNN'));
       await waitFor(() => panelTabs().length === 1, 'the profiler panel tab');
       await vscode.commands.executeCommand('modelProfiler.openPanel', { uri, model: 'model' });
       await new Promise((r) => setTimeout(r, 300));

@@ -9,9 +9,8 @@ import { analyzeDocument } from '../../src/core/analyze';
 import { optionsWithControls } from '../../src/shared/controls';
 import { NO_FILES } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
-import { modelIdFor } from '../../src/vscode/analysis';
 import type { PanelChangeKind } from '../../src/vscode/panel/dataSource';
-import { createPanelDataSource, type ProfilerDataSource } from '../../src/vscode/panelSource';
+import { createPanelDataSource, panelModelId, type ProfilerDataSource } from '../../src/vscode/panelSource';
 import type { ModelProfilerApi } from '../../src/extension';
 import { activateWith, openInEditor, waitFor, workspaceFile } from './lib/extension';
 
@@ -35,7 +34,7 @@ describe('panel data source', () => {
   it('lists the models of the active editor with ids made of the document URI and the name', async () => {
     const editor = await openInEditor('mlp.py');
     const models = await source.listModels();
-    const id = modelIdFor(editor.document.uri, 'MLP');
+    const id = panelModelId(editor.document.uri, 'MLP');
     assert.deepEqual(models, [{ id, name: 'MLP', kind: 'class', framework: 'pytorch', line: 6, file: 'mlp.py', detail: '203.5K params' }]);
     assert.equal(source.preferredModelId(), id);
     assert.equal(source.documentUri(id), editor.document.uri.toString());
@@ -43,7 +42,7 @@ describe('panel data source', () => {
 
   it("returns reports whose numbers equal the engine's for the same document", async () => {
     const editor = await openInEditor('mlp.py');
-    const id = modelIdFor(editor.document.uri, 'MLP');
+    const id = panelModelId(editor.document.uri, 'MLP');
     await source.listModels();
     const controls = source.defaultControls(id);
     const report = await source.report(id, controls);
@@ -77,7 +76,7 @@ describe('panel data source', () => {
 
   it("follows the # profile: comment for a model's starting controls (batch=64, input=1,28,28)", async () => {
     const editor = await openInEditor('panel_mnist_cnn.py');
-    const id = modelIdFor(editor.document.uri, 'MnistCNN');
+    const id = panelModelId(editor.document.uri, 'MnistCNN');
     await source.listModels();
     const controls = source.defaultControls(id);
     assert.equal(controls.batch, 64);
@@ -94,17 +93,17 @@ describe('panel data source', () => {
     await source.listModels();
     // Line 1 is the module docstring: no model there.
     editor.selection = new vscode.Selection(0, 0, 0, 0);
-    assert.equal(source.preferredModelId(), modelIdFor(uri, 'MnistCNN'));
-    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'model'));
-    assert.equal(source.preferredModelId(modelIdFor(workspaceFile('mlp.py'), 'MLP')), modelIdFor(uri, 'MnistCNN'));
+    assert.equal(source.preferredModelId(), panelModelId(uri, 'MnistCNN'));
+    assert.equal(source.preferredModelId(panelModelId(uri, 'model')), panelModelId(uri, 'model'));
+    assert.equal(source.preferredModelId(panelModelId(workspaceFile('mlp.py'), 'MLP')), panelModelId(uri, 'MnistCNN'));
     // Line 18 is inside `class MnistCNN` (self.bn1 = ...).
     editor.selection = new vscode.Selection(17, 8, 17, 8);
-    assert.equal(source.preferredModelId(modelIdFor(uri, 'model')), modelIdFor(uri, 'MnistCNN'));
+    assert.equal(source.preferredModelId(panelModelId(uri, 'model')), panelModelId(uri, 'MnistCNN'));
   });
 
   it('says the data changed when the document is edited, and reports the edit', async () => {
     const editor = await openInEditor('mlp.py');
-    const id = modelIdFor(editor.document.uri, 'MLP');
+    const id = panelModelId(editor.document.uri, 'MLP');
     changes.length = 0;
     const line = editor.document.lineAt(6);
     assert.match(line.text, /hidden: int = 256/);
@@ -126,7 +125,7 @@ describe('panel data source', () => {
 
   it('says the data changed when a modelProfiler setting changes, and uses the new value', async () => {
     const editor = await openInEditor('mlp.py');
-    const id = modelIdFor(editor.document.uri, 'MLP');
+    const id = panelModelId(editor.document.uri, 'MLP');
     await source.listModels();
     changes.length = 0;
     const config = vscode.workspace.getConfiguration('modelProfiler');
@@ -144,7 +143,7 @@ describe('panel data source', () => {
   });
 
   it('gives no report for a model of a document that is not open', async () => {
-    const missing = modelIdFor(workspaceFile('not-open.py'), 'Net');
+    const missing = panelModelId(workspaceFile('not-open.py'), 'Net');
     assert.equal(await source.report(missing, source.defaultControls('')), undefined);
   });
 });
