@@ -36,6 +36,18 @@ export const CONFIG_SECTION = 'modelProfiler';
 /** What `vscode.WorkspaceConfiguration` offers and this reader needs. */
 export interface ConfigSection {
   get<T>(key: string): T | undefined;
+  /** Where a value comes from; without it, no value counts as written by the person. */
+  inspect?<T>(key: string): InspectedValue<T> | undefined;
+}
+
+/** The scopes of `vscode.WorkspaceConfiguration.inspect` that hold values a person wrote. */
+export interface InspectedValue<T> {
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+  globalLanguageValue?: T;
+  workspaceLanguageValue?: T;
+  workspaceFolderLanguageValue?: T;
 }
 
 export const DIAGNOSTIC_SEVERITIES = ['auto', 'error', 'warning', 'information', 'hint'] as const;
@@ -138,6 +150,19 @@ class Reader {
 
   private problem(key: SettingKey, value: unknown, why: string, used: unknown): void {
     this.problems.push(`${CONFIG_SECTION}.${key}: ${describe(value)} ${why}; using ${describe(used)}`);
+  }
+
+  /** True when a person wrote a value for the key in some settings file (not the default). */
+  written(key: SettingKey): boolean {
+    try {
+      const v = this.section.inspect?.<unknown>(key);
+      if (!v) return false;
+      return [v.globalValue, v.workspaceValue, v.workspaceFolderValue, v.globalLanguageValue, v.workspaceLanguageValue, v.workspaceFolderLanguageValue].some(
+        (x) => x !== undefined,
+      );
+    } catch {
+      return false;
+    }
   }
 
   bool(key: SettingKey, fallback: boolean): boolean {
@@ -303,6 +328,8 @@ export function readProfilerConfig(section: ConfigSection): ProfilerConfig {
   const input = r.shape('inputShape');
   if (input !== undefined) options.input = input;
   if (options.loraTargets.length === 0) options.loraTargets = [...d.loraTargets];
+  // A batch size the person wrote beats the batch of an example call in the file; the default does not.
+  if (r.written('batchSize')) options.batchFromUser = true;
 
   const devices: DeviceSettings = {
     targetDevices: r.strings('targetDevices', []),

@@ -83,6 +83,22 @@ describe('editor: CodeLens', function () {
     await eventually(async () => ((await codeLenses(document.uri))[0]?.title.startsWith('421.6K params') ? true : undefined), 'the lens after undoing the edit');
   });
 
+  it("takes an example call's batch unless the batch size setting is written", async () => {
+    const example = (await openInEditor('editor/example_call.py')).document;
+    try {
+      // Linear(784, 10): 784·10 + 10 = 7,850 parameters (torch 1.13); `net(torch.randn(32, 784))` gives batch 32.
+      const [cls, net] = await codeLenses(example.uri);
+      assert.match(cls!.title, /^7\.85K params · train [\d.]+ [kMG]B \(b=32, fp32\)/);
+      assert.match(net!.title, /^7\.85K params · train [\d.]+ [kMG]B \(b=32, fp32\)/);
+      // Writing the default value still counts as the person's choice.
+      await setSetting('batchSize', 8);
+      await eventually(async () => ((await codeLenses(example.uri))[0]?.title.includes('(b=8, fp32)') ? true : undefined), 'the written batch 8');
+    } finally {
+      await setSetting('batchSize', undefined);
+      await openInEditor('editor/mnist_cnn.py');
+    }
+  });
+
   it('can be turned off', async () => {
     await setSetting('codeLens.enabled', false);
     await eventually(async () => ((await codeLenses(document.uri)).length === 0 ? true : undefined), 'no lenses');

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { eventually } from './lib/editor';
 import { activateWith, openInEditor, workspaceFile } from './lib/extension';
 
 async function exportTo(model: Record<string, unknown>, format: string, name: string): Promise<string> {
@@ -59,6 +60,23 @@ describe('editor: Export Report', function () {
   it("takes the panel's model id", async () => {
     const report = JSON.parse(await exportTo({ model: `${ref.uri}#build_classifier` }, 'json', 'builder.json'));
     assert.equal(report.params.total, 90192640); // torch 1.13: Linear(4096, 11008) + GELU + Linear(11008, 4096)
+  });
+
+  it('asks which model when the file has several, the one under the cursor first', async () => {
+    const editor = await openInEditor('editor/mnist_cnn.py');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('nn.Linear(4096, 11008)'));
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    const target = workspaceFile('exports/picked.json');
+    const done = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('modelProfiler.exportReport', { format: 'json', target }));
+    // Accept the quick pick's first row once it shows (accepting with none open does nothing).
+    const written = await eventually(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return Promise.race([done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))]);
+    }, 'the model quick pick');
+    assert.equal(written.toString(), target.toString());
+    const report = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)));
+    assert.equal(report.name, 'build_classifier');
+    assert.equal(report.params.total, 90192640); // torch 1.13
   });
 
   it('writes nothing for a model that does not exist', async () => {

@@ -151,6 +151,17 @@ describe('settings reader', () => {
     assert.equal(config.problems.length, 2);
   });
 
+  it('marks a batch size the person wrote, so it beats an example call in the file', () => {
+    const inspected = (values: Record<string, unknown>): ConfigSection => ({
+      ...section(),
+      inspect: <T>(key: string) => (key === 'batchSize' ? (values as { globalValue?: T }) : undefined),
+    });
+    assert.equal(readProfilerConfig(section()).options.batchFromUser, undefined);
+    assert.equal(readProfilerConfig(inspected({})).options.batchFromUser, undefined);
+    assert.equal(readProfilerConfig(inspected({ globalValue: 8 })).options.batchFromUser, true);
+    assert.equal(readProfilerConfig(inspected({ workspaceFolderValue: 32 })).options.batchFromUser, true);
+  });
+
   it('survives a settings object that throws', () => {
     const config = readProfilerConfig({
       get() {

@@ -259,6 +259,8 @@ export class AnalysisService implements vscode.Disposable {
     if (!snap) return { file: document.uri.toString(), models: [], findings: [] };
     const config = this.config(document.uri);
     const options: EstimateOptions = { ...config.options, ...change.options };
+    // A batch asked for here is a person's choice: it beats an example call's batch.
+    if (change.options?.batch !== undefined) options.batchFromUser = true;
     const devices = change.devices ?? this.devices();
     const ignoreProfileComments = change.ignoreProfileComments === true;
     const memoKey = JSON.stringify([snap.cacheKey, snap.versionKey, this.generationCounter, options, devices.map((d) => [d.id, d.memoryBytes]), ignoreProfileComments]);
