@@ -5,6 +5,7 @@
  * menu, the multi-GPU plan and exact mode. Nothing here probes during activation: the
  * first probe is scheduled to run after activate() returns.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceSpec } from '../core/hardware/types';
 import type { ExactCountOptions } from '../node/exactMode';
@@ -38,8 +39,14 @@ export interface FitFeaturesApi {
   statusBarText(): string | undefined;
 }
 
-// systeminformation and the runner load on first use, not with the extension.
-const probe = (options: ProbeOptions) => import('../node/hardware/probe').then((m) => m.probeHardware(options));
+type ProbeModule = typeof import('../node/hardware/probe');
+
+/**
+ * The probe and systeminformation are a bundle of their own (dist/hardwareProbe.js, see
+ * esbuild.mjs), required when the first probe runs, after activation: loading the extension
+ * never parses them.
+ */
+const probe = async (options: ProbeOptions) => (require(path.join(__dirname, 'hardwareProbe.js')) as ProbeModule).probeHardware(options);
 const runExactCount = (options: ExactCountOptions) => import('../node/exactMode').then((m) => m.runExactCount(options));
 
 export function registerFitFeatures(

@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import type { ModelProfilerApi } from '../../../src/extension';
 import { activateWith, openInEditor, waitFor } from './extension';
 
-/** The source of every fit diagnostic. */
+/** The source and codes of the fit diagnostics (other diagnostics of the extension share the source). */
 export const FIT_SOURCE = 'Model Profiler';
+const FIT_CODES = ['fit-exceeds', 'fit-tight'];
 
 /** Activate with `relative` open, and wait for the first hardware detection to finish. */
 export async function activateAndDetect(relative = 'mlp.py'): Promise<ModelProfilerApi> {
@@ -17,7 +18,7 @@ export async function activateAndDetect(relative = 'mlp.py'): Promise<ModelProfi
 
 /** The fit diagnostics VS Code holds for a document. */
 export function fitDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === FIT_SOURCE);
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === FIT_SOURCE && FIT_CODES.includes(String(d.code)));
 }
 
 /** Wait until the document's fit diagnostics satisfy `check`; returns them. */

@@ -1,5 +1,5 @@
-# Fixture of the fit suites: a model with its own `# profile:` comment, which quick
-# fixes edit instead of the settings.
+# Fixture of the fit suites: a model with its own profile comment (batch 8), which
+# quick fixes edit instead of the settings.
 from torch import nn
 
 
