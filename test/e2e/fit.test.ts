@@ -94,6 +94,6 @@ describe('fit check in the workbench', () => {
     await replaceLine(wb.page, line, original);
     await wb.page.keyboard.press('Control+S');
     await poll(async () => (await wb.page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count()) === 0, 'the diagnostic to go');
-    assert.equal(readFileSync(file, 'utf8').split('\n')[line - 1], original);
+    await poll(async () => readFileSync(file, 'utf8').split('\n')[line - 1] === original, 'the example to be saved as it was');
   });
 });
