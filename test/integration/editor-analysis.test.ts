@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ModelProfilerApi } from '../../src/extension';
 import { activateWith, workspaceFile } from './lib/extension';
-import { codeLenses, eventually, hoverText, positionOf, setSetting } from './lib/editor';
+import { codeLenses, eventually, hoverText, positionOf, restoreBudget, setSetting, useGenerousBudget } from './lib/editor';
 
 async function writeWorkspaceFile(relative: string, text: string): Promise<vscode.Uri> {
   const uri = workspaceFile(relative);
@@ -21,8 +21,13 @@ describe('editor: analysis service', function () {
   let mnist: string;
 
   before(async () => {
+    await useGenerousBudget();
     api = await activateWith();
     mnist = new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceFile('editor/mnist_cnn.py')));
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   afterEach(async () => {
@@ -88,7 +93,8 @@ describe('editor: analysis service', function () {
     assert.equal(skipped.findings[0]?.code, 'file-too-large');
 
     const requested = await api.analysis.getReports(document, { onRequest: true });
-    assert.equal(requested.models.find((m) => m.name === 'MnistCNN')?.params.total, 421_642);
+    const why = JSON.stringify(requested.findings);
+    assert.equal(requested.models.find((m) => m.name === 'MnistCNN')?.params.total, 421_642, why);
 
     await setSetting('analysis.maxFileSizeKB', undefined);
     await eventually(async () => ((await codeLenses(uri)).length === 3 ? true : undefined), 'the lenses under the default limit');

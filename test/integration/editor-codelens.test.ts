@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateWith, openInEditor } from './lib/extension';
-import { codeLenses, eventually, setSetting } from './lib/editor';
+import { codeLenses, eventually, restoreBudget, setSetting, useGenerousBudget } from './lib/editor';
 
 /** "421.6K params · train 354.9 MB (b=64, fp32) · ✓ fits CPU (system RAM)" */
 const TITLE = /^([\d.]+[KMB]?) params · (train|infer) [\d.]+ [kMGT]?B \(([^)]*)\)( · [✓⚠✗] .+)?$/;
@@ -15,8 +15,13 @@ describe('editor: CodeLens', function () {
   let document: vscode.TextDocument;
 
   before(async () => {
+    await useGenerousBudget();
     await activateWith();
     document = (await openInEditor('editor/mnist_cnn.py')).document;
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   afterEach(async () => {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { eventually } from './lib/editor';
+import { eventually, restoreBudget, useGenerousBudget } from './lib/editor';
 import { activateWith, openInEditor, workspaceFile } from './lib/extension';
 
 async function exportTo(model: Record<string, unknown>, format: string, name: string): Promise<string> {
@@ -21,10 +21,15 @@ describe('editor: Export Report', function () {
   let ref: { uri: string; model: string };
 
   before(async () => {
+    await useGenerousBudget();
     await activateWith();
     const editor = await openInEditor('editor/mnist_cnn.py');
     // What the CodeLens and the hover pass to commands.
     ref = { uri: editor.document.uri.toString(), model: 'MnistCNN' };
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   it('writes Markdown a person can paste into a pull request', async () => {

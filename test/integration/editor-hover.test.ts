@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ModelProfilerApi } from '../../src/extension';
 import { ModelHoverProvider } from '../../src/vscode/hover';
 import { activateWith, openInEditor } from './lib/extension';
-import { hoverText, positionOf, setSetting } from './lib/editor';
+import { hoverText, positionOf, restoreBudget, setSetting, useGenerousBudget } from './lib/editor';
 
 describe('editor: hovers', function () {
   this.timeout(120_000);
@@ -19,8 +19,13 @@ describe('editor: hovers', function () {
   let api: ModelProfilerApi;
 
   before(async () => {
+    await useGenerousBudget();
     api = await activateWith();
     document = (await openInEditor('editor/mnist_cnn.py')).document;
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   it('shows the model card over a class name', async () => {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateWith, workspaceFile } from './lib/extension';
-import { codeLenses, eventually, hoverText, positionOf } from './lib/editor';
+import { codeLenses, eventually, hoverText, positionOf, restoreBudget, useGenerousBudget } from './lib/editor';
 
 describe('editor: notebooks', function () {
   this.timeout(120_000);
@@ -17,12 +17,17 @@ describe('editor: notebooks', function () {
   let instanceCell: vscode.TextDocument;
 
   before(async () => {
+    await useGenerousBudget();
     await activateWith();
     notebook = await vscode.workspace.openNotebookDocument(workspaceFile('editor/notebook.ipynb'));
     notebookEditor = await vscode.window.showNotebookDocument(notebook);
     modelCell = notebook.cellAt(4).document;
     instanceCell = notebook.cellAt(5).document;
     assert.equal(modelCell.uri.scheme, 'vscode-notebook-cell');
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   /**

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateWith, openInEditor } from './lib/extension';
-import { codeLenses, eventually, hoverText, positionOf } from './lib/editor';
+import { codeLenses, eventually, hoverText, positionOf, restoreBudget, useGenerousBudget } from './lib/editor';
 
 function profileDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages
@@ -22,9 +22,14 @@ describe('editor: # profile: comments', function () {
   let document: vscode.TextDocument;
 
   before(async () => {
+    await useGenerousBudget();
     await activateWith();
     editor = await openInEditor('editor/profile_comments.py');
     document = editor.document;
+  });
+
+  after(async () => {
+    await restoreBudget();
   });
 
   it('honours a valid comment in the hover', async () => {

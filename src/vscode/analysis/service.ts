@@ -51,6 +51,7 @@ import { AnalysisClient } from '../../node/analysisClient';
 import type { AnalysisJob } from '../../node/analysisProtocol';
 import { CONFIG_SECTION, affectsProfiler, readProfilerConfig, type ProfilerConfig } from '../config';
 import { projectToCell } from './cellView';
+import { KeyedDebouncer } from './debounce';
 import { DefaultDeviceProvider, type DeviceProvider } from './devices';
 import { isAnalysable, notebookOf, pythonCells, snapshotOf, snapshotOfNotebook, type DocumentSnapshot } from './documents';
 
@@ -82,35 +83,6 @@ export interface AnalysisServiceOptions {
   log: vscode.LogOutputChannel;
 }
 
-/** A model as commands receive it: its document's URI (string) and its name in the source. */
-export interface ModelRef {
-  uri: string;
-  model: string;
-}
-
-/** The argument CodeLens and hover links pass to openPanel, checkFits and exportReport. */
-export function modelRef(uri: vscode.Uri | string, name: string): ModelRef {
-  return { uri: uri.toString(), model: name };
-}
-
-/**
- * A ModelRef from a command argument: `{ uri, model }` (a Uri object works too), or the
- * panel's model id `<document URI>#<name>` (with `~2` for a second model of that name).
- */
-export function readModelRef(arg: unknown): ModelRef | undefined {
-  if (typeof arg === 'string') {
-    const at = arg.lastIndexOf('#');
-    if (at <= 0 || at + 1 >= arg.length) return undefined;
-    return { uri: arg.slice(0, at), model: arg.slice(at + 1).replace(/~\d+$/, '') };
-  }
-  if (!arg || typeof arg !== 'object' || arg instanceof vscode.Uri) return undefined;
-  const { uri, model } = arg as Record<string, unknown>;
-  if (typeof model !== 'string' || model === '') return undefined;
-  if (typeof uri === 'string' && uri !== '') return { uri, model };
-  if (uri instanceof vscode.Uri) return { uri: uri.toString(), model };
-  return undefined;
-}
-
 interface CacheEntry {
   versionKey: string;
   /** Run order, so an older run finishing late never replaces a newer result. */
@@ -120,13 +92,6 @@ interface CacheEntry {
   snapshot: DocumentSnapshot;
   /** Per-cell projections of a notebook report, made on first use. */
   cells?: Map<string, FileReport>;
-}
-
-/** A debounced re-analysis waiting for its timer, and the callers waiting for its result. */
-interface Pending {
-  timer: ReturnType<typeof setTimeout>;
-  waiters: Array<(entry: CacheEntry | undefined) => void>;
-  work: () => Promise<CacheEntry | undefined>;
 }
 
 interface Inflight {
@@ -146,7 +111,7 @@ export class AnalysisService implements vscode.Disposable {
   private readonly client: AnalysisClient;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Inflight>();
-  private readonly timers = new Map<string, Pending>();
+  private readonly debouncer: KeyedDebouncer<CacheEntry>;
   private readonly whatIf = new Map<string, Promise<FileReport>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly defaultDevices: DefaultDeviceProvider;
@@ -160,6 +125,7 @@ export class AnalysisService implements vscode.Disposable {
   constructor(options: AnalysisServiceOptions) {
     this.log = options.log;
     this.client = new AnalysisClient({ workerPath: options.workerPath, log: (m) => this.log.info(m) });
+    this.debouncer = new KeyedDebouncer((e) => this.log.error(`analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     this.globalConfig = this.readConfig();
     this.defaultDevices = new DefaultDeviceProvider(() => this.globalConfig.devices);
     this.deviceProvider = this.defaultDevices;
@@ -227,10 +193,10 @@ export class AnalysisService implements vscode.Disposable {
   async getReports(document: vscode.TextDocument, request: ReportRequest = {}): Promise<FileReport> {
     const snap = snapshotOf(document, this.globalConfig.analysis.resolveInstalledPackages);
     if (!snap) return { file: document.uri.toString(), models: [], findings: [] };
-    const pending = this.timers.get(snap.cacheKey);
-    if (request.afterDebounce && pending && !request.onRequest) {
+    const pending = request.afterDebounce && !request.onRequest ? this.debouncer.whenDone(snap.cacheKey) : undefined;
+    if (pending) {
       // Typing: wait for the debounced run rather than analysing every keystroke.
-      const entry = await new Promise<CacheEntry | undefined>((resolve) => pending.waiters.push(resolve));
+      const entry = await pending;
       if (entry) return this.view(entry, document);
     }
     const entry = await this.entryFor(snap, request.onRequest === true);
@@ -282,8 +248,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of this.timers.values()) clearTimeout(p.timer);
-    this.timers.clear();
+    this.debouncer.dispose();
     this.deviceListener?.dispose();
     for (const d of this.disposables) d.dispose();
     this.client.dispose();
@@ -317,12 +282,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private forget(cacheKey: string): void {
-    const pending = this.timers.get(cacheKey);
-    if (pending) {
-      clearTimeout(pending.timer);
-      this.timers.delete(cacheKey);
-      for (const w of pending.waiters) w(undefined);
-    }
+    this.debouncer.cancel(cacheKey);
     this.cache.delete(cacheKey);
   }
 
@@ -343,13 +303,9 @@ export class AnalysisService implements vscode.Disposable {
   private entryFor(snap: DocumentSnapshot, onRequest: boolean): Promise<CacheEntry> {
     const versionKey = `${snap.versionKey}#${this.generationCounter}`;
     // Asked for now: a debounced run waiting for its timer is this one.
-    const pending = this.timers.get(snap.cacheKey);
-    if (pending) {
-      clearTimeout(pending.timer);
-      this.timers.delete(snap.cacheKey);
-    }
+    const handOver = this.debouncer.takeOver(snap.cacheKey);
     const result = this.entryNow(snap, versionKey, onRequest);
-    if (pending) void result.then((e) => pending.waiters.forEach((w) => w(e)));
+    if (handOver) void result.then(handOver);
     return result;
   }
 
@@ -445,36 +401,17 @@ export class AnalysisService implements vscode.Disposable {
       this.scheduleNotebook(nb, delayMs);
       return;
     }
-    this.scheduleKey(document.uri.toString(), delayMs, async () => {
+    this.debouncer.schedule(document.uri.toString(), delayMs, async () => {
       const snap = snapshotOf(document, this.globalConfig.analysis.resolveInstalledPackages);
       return snap ? this.entryFor(snap, false) : undefined;
     });
   }
 
   private scheduleNotebook(notebook: vscode.NotebookDocument, delayMs: number): void {
-    this.scheduleKey(notebook.uri.toString(), delayMs, async () => {
+    this.debouncer.schedule(notebook.uri.toString(), delayMs, async () => {
       const snap = snapshotOfNotebook(notebook, this.globalConfig.analysis.resolveInstalledPackages);
       return snap.notebook!.cellUris.length > 0 ? this.entryFor(snap, false) : undefined;
     });
-  }
-
-  private scheduleKey(key: string, delayMs: number, work: () => Promise<CacheEntry | undefined>): void {
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old.timer);
-    const waiters = old?.waiters ?? [];
-    const pending: Pending = { waiters, work, timer: setTimeout(() => void this.runPending(key, pending), delayMs) };
-    this.timers.set(key, pending);
-  }
-
-  private async runPending(key: string, pending: Pending): Promise<void> {
-    if (this.timers.get(key) === pending) this.timers.delete(key);
-    let entry: CacheEntry | undefined;
-    try {
-      entry = await pending.work();
-    } catch (e) {
-      this.log.error(`analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
-    for (const w of pending.waiters) w(entry);
   }
 
   private scheduleVisible(delayMs: number): void {
