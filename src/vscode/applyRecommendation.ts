@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { PROFILE_COMMENT_KEYS, type ProfileCommentKey } from '../core/profileComment';
+import { readModelRef } from './analysis';
 import type { ControlsPatch, PanelControls } from '../shared/protocol';
 import { sanitizeControlsPatch } from '../shared/validate';
 import { panelModelId, type ProfilerDataSource } from './panelSource';
@@ -49,10 +50,12 @@ const SETTINGS: Partial<Record<keyof PanelControls, { key: string; value?: (v: u
 };
 
 function readArgs(raw: unknown): ApplyRecommendationArgs | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { uri, model, apply, title } = raw as Record<string, unknown>;
-  if (typeof uri !== 'string' || typeof model !== 'string' || typeof apply !== 'object' || apply === null) return undefined;
-  return { uri, model, apply: apply as Record<string, unknown>, title: typeof title === 'string' ? title : undefined };
+  // The model as every view names it to a command; then what to apply.
+  const ref = readModelRef(raw);
+  if (!ref) return undefined;
+  const { apply, title } = raw as Record<string, unknown>;
+  if (typeof apply !== 'object' || apply === null) return undefined;
+  return { uri: ref.uri, model: ref.model, apply: apply as Record<string, unknown>, title: typeof title === 'string' ? title : undefined };
 }
 
 const isCommentKey = (key: string): key is ProfileCommentKey => (PROFILE_COMMENT_KEYS as readonly string[]).includes(key);
