@@ -2,7 +2,8 @@
  * modelProfiler.applyRecommendation: makes a recommendation's option changes stick.
  * Values a `# profile:` comment can hold go into the model's comment when it has one
  * (the comment outranks the settings, so a setting alone would change nothing);
- * everything else goes into the `modelProfiler.*` settings of the workspace.
+ * everything else goes into the `modelProfiler.*` settings (where the setting is already
+ * set, else the workspace's).
  *
  * Called by quick fixes, notifications and hovers with one argument:
  *   { uri: "<document URI>", model: "<model name as written>", apply: Recommendation.apply, title?: "…" }
@@ -14,6 +15,7 @@ import type { ControlsPatch, PanelControls } from '../shared/protocol';
 import { sanitizeControlsPatch } from '../shared/validate';
 import { panelModelId, type ProfilerDataSource } from './panelSource';
 import { writeProfileComment, type ProfileCommentValues } from './profileCommentEdit';
+import { updateSetting } from './updateSetting';
 
 export interface ApplyRecommendationArgs {
   /** URI (string) of the document that defines the model. */
@@ -72,13 +74,11 @@ async function writeComment(uri: vscode.Uri, line: number, values: ProfileCommen
 }
 
 async function writeSettings(uri: vscode.Uri, patch: ControlsPatch): Promise<string[]> {
-  const config = vscode.workspace.getConfiguration('modelProfiler', uri);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   const written: string[] = [];
   for (const [option, value] of Object.entries(patch)) {
     const setting = SETTINGS[option as keyof PanelControls];
     if (!setting) continue;
-    await config.update(setting.key, setting.value ? setting.value(value) : value, target);
+    await updateSetting(setting.key, setting.value ? setting.value(value) : value, uri);
     written.push(option);
   }
   return written;
@@ -114,7 +114,7 @@ export async function applyRecommendation(source: ProfilerDataSource, raw: unkno
 
   const where = [
     comment.length > 0 ? `${comment.join(', ')} in the # profile: comment of ${args.model}` : '',
-    settings.length > 0 ? `${settings.join(', ')} in the workspace settings` : '',
+    settings.length > 0 ? `${settings.join(', ')} in the settings` : '',
   ].filter(Boolean);
   void vscode.window.showInformationMessage(`Applied${args.title ? ` "${args.title}"` : ''}: ${where.join('; ')}.`);
   return { comment, settings };
