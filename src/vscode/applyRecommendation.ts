@@ -2,17 +2,20 @@
  * modelProfiler.applyRecommendation: makes a recommendation's option changes stick.
  * Values a `# profile:` comment can hold go into the model's comment when it has one
  * (the comment outranks the settings, so a setting alone would change nothing);
- * everything else goes into the `modelProfiler.*` settings of the workspace.
+ * everything else goes into the `modelProfiler.*` settings (where the setting is already
+ * set, else the workspace's).
  *
  * Called by quick fixes, notifications and hovers with one argument:
  *   { uri: "<document URI>", model: "<model name as written>", apply: Recommendation.apply, title?: "…" }
  */
 import * as vscode from 'vscode';
 import { PROFILE_COMMENT_KEYS, type ProfileCommentKey } from '../core/profileComment';
+import { readModelRef } from './analysis';
 import type { ControlsPatch, PanelControls } from '../shared/protocol';
 import { sanitizeControlsPatch } from '../shared/validate';
 import { panelModelId, type ProfilerDataSource } from './panelSource';
 import { writeProfileComment, type ProfileCommentValues } from './profileCommentEdit';
+import { updateSetting } from './updateSetting';
 
 export interface ApplyRecommendationArgs {
   /** URI (string) of the document that defines the model. */
@@ -49,10 +52,12 @@ const SETTINGS: Partial<Record<keyof PanelControls, { key: string; value?: (v: u
 };
 
 function readArgs(raw: unknown): ApplyRecommendationArgs | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { uri, model, apply, title } = raw as Record<string, unknown>;
-  if (typeof uri !== 'string' || typeof model !== 'string' || typeof apply !== 'object' || apply === null) return undefined;
-  return { uri, model, apply: apply as Record<string, unknown>, title: typeof title === 'string' ? title : undefined };
+  // The model as every view names it to a command; then what to apply.
+  const ref = readModelRef(raw);
+  if (!ref) return undefined;
+  const { apply, title } = raw as Record<string, unknown>;
+  if (typeof apply !== 'object' || apply === null) return undefined;
+  return { uri: ref.uri, model: ref.model, apply: apply as Record<string, unknown>, title: typeof title === 'string' ? title : undefined };
 }
 
 const isCommentKey = (key: string): key is ProfileCommentKey => (PROFILE_COMMENT_KEYS as readonly string[]).includes(key);
@@ -69,13 +74,11 @@ async function writeComment(uri: vscode.Uri, line: number, values: ProfileCommen
 }
 
 async function writeSettings(uri: vscode.Uri, patch: ControlsPatch): Promise<string[]> {
-  const config = vscode.workspace.getConfiguration('modelProfiler', uri);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   const written: string[] = [];
   for (const [option, value] of Object.entries(patch)) {
     const setting = SETTINGS[option as keyof PanelControls];
     if (!setting) continue;
-    await config.update(setting.key, setting.value ? setting.value(value) : value, target);
+    await updateSetting(setting.key, setting.value ? setting.value(value) : value, uri);
     written.push(option);
   }
   return written;
@@ -111,7 +114,7 @@ export async function applyRecommendation(source: ProfilerDataSource, raw: unkno
 
   const where = [
     comment.length > 0 ? `${comment.join(', ')} in the # profile: comment of ${args.model}` : '',
-    settings.length > 0 ? `${settings.join(', ')} in the workspace settings` : '',
+    settings.length > 0 ? `${settings.join(', ')} in the settings` : '',
   ].filter(Boolean);
   void vscode.window.showInformationMessage(`Applied${args.title ? ` "${args.title}"` : ''}: ${where.join('; ')}.`);
   return { comment, settings };

@@ -3,11 +3,11 @@
  * CodeLens or a link names one), apply a recommendation, reveal a layer's line.
  */
 import * as vscode from 'vscode';
+import { readModelRef } from './analysis';
 import { applyRecommendation } from './applyRecommendation';
 import type { CommandHandlers } from './commands';
 import { registerProfilerPanel } from './panel/profilerPanel';
 import { revealArgs, revealLine } from './panel/reveal';
-import { readModelRef } from './analysis';
 import { createPanelDataSource, panelModelId, type PanelAnalysis, type PanelHardware } from './panelSource';
 
 /**

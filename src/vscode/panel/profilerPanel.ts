@@ -4,10 +4,10 @@
  * the editor actions it asks for. What the panel follows (typing, the active editor,
  * settings) reaches the session through the data source's onDidChange.
  *
- * Usage from the extension's activate():
- *   const panel = registerProfilerPanel(context, analysisService);
- *   context.subscriptions.push(panel,
- *     vscode.commands.registerCommand('modelProfiler.openPanel', (modelId?: string) => panel.open(modelId)));
+ * The extension registers it during activate() (src/vscode/panelCommands.ts), so the
+ * serializer can restore a panel after a window reload:
+ *   const panel = registerProfilerPanel(context, createPanelDataSource(analysis, hardware));
+ *   'modelProfiler.openPanel': (arg) => panel.open(panelModelArg(arg))
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
