@@ -75,6 +75,11 @@ const FIX_KIND: Record<string, QuickFixKind> = {
 /** Recommendations whose change is a multi-GPU or offload plan (the same set the fit verdict draws its plan from). */
 const PLAN_IDS = new Set(['zero2', 'zero3', 'cpu-offload', 'combined']);
 
+/** The recommendation the verdict's multi-GPU or offload plan realises (fit.ts picks it the same way). */
+function plannedChange(fit: FitResult): Recommendation | undefined {
+  return fit.plan ? fit.recommendations.find((r) => r.fitsAlone && PLAN_IDS.has(r.id)) : undefined;
+}
+
 const isCpu = (fit: FitResult): boolean => fit.deviceId === 'local-cpu' || fit.deviceId === 'cpu';
 
 /** Memory the plan needs without the headroom margin: the total is rest / (1 − headroom). */
@@ -130,7 +135,7 @@ export function quickFixes(fit: FitResult): QuickFix[] {
       apply: { ...apply },
     });
   }
-  const planned = fit.plan ? fit.recommendations.find((r) => r.fitsAlone && PLAN_IDS.has(r.id)) : undefined;
+  const planned = plannedChange(fit);
   if (fit.plan && planned) {
     fixes.push({
       kind: 'plan',
@@ -233,7 +238,7 @@ export function checkFit(report: ModelReport): FitCheck {
  * Undefined when the verdict has no plan (it fits, or no plan fits).
  */
 export function multiGpuPlanMarkdown(report: ModelReport, fit: FitResult): string | undefined {
-  const planned = fit.plan ? fit.recommendations.find((r) => r.fitsAlone && PLAN_IDS.has(r.id)) : undefined;
+  const planned = plannedChange(fit);
   if (!fit.plan || !planned) return undefined;
   const options: EstimateOptions = { ...report.options, ...(planned.apply as Partial<EstimateOptions>) };
   const lines = [
