@@ -3,7 +3,7 @@
  * estimates -> reports. Every view (CLI, hover, CodeLens, diagnostics, panel) goes
  * through here, so they all show the same numbers.
  */
-import { evaluateModels } from './frameworks/evaluate';
+import { evaluateModels, type EvaluateContext } from './frameworks/evaluate';
 import { analyzeConfigJson } from './hf';
 import { buildModelReport } from './estimate';
 import { notebookToSource } from './notebook';
@@ -28,6 +28,8 @@ export interface AnalyzeRequest {
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
   /** Only these model names (CLI --model). */
   models?: string[];
+  /** `# profile:` comments do not override `options` (see EvaluateContext.ignoreProfileComments). */
+  ignoreProfileComments?: boolean;
 }
 
 /** What a path's extension says the document is. */
@@ -48,10 +50,14 @@ export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; f
   if (kind === 'hf-config') return analyzeConfigJson(req.text, req.file, req.options);
   if (kind === 'notebook') {
     const nb = notebookToSource(req.text);
-    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+    const result = evaluateModels(nb.text, evaluateContext(req));
     return { graphs: result.graphs, findings: [...nb.findings, ...result.findings] };
   }
-  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+  return evaluateModels(req.text, evaluateContext(req));
+}
+
+function evaluateContext(req: AnalyzeRequest): EvaluateContext {
+  return { file: req.file, host: req.host, options: req.options, budgets: req.budgets, ignoreProfileComments: req.ignoreProfileComments };
 }
 
 export function analyzeDocument(req: AnalyzeRequest): FileReport {

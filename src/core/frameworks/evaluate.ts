@@ -42,6 +42,11 @@ export interface EvaluateContext {
   /** batch, seq and input drive the shapes. */
   options: EstimateOptions;
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
+  /**
+   * Leave `# profile:` comments out of the models' options (their errors are still reported):
+   * for callers whose `options` already hold the comment's values, changed on purpose (the panel's controls).
+   */
+  ignoreProfileComments?: boolean;
 }
 
 /** Defaults; see the measurement in the header comment. */
@@ -139,6 +144,7 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   });
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
   const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
+    if (ctx.ignoreProfileComments) return undefined;
     if (profiles.has(nameLine)) return profiles.get(nameLine);
     if (profiles.has(startLine)) return profiles.get(startLine);
     for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (profiles.has(l)) return profiles.get(l);
