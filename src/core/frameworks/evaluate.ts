@@ -13,12 +13,14 @@
  * (30× steps, 4× depth) while a runaway `while True` or `range(10**12)` still
  * stops in well under a second.
  */
+import { registerCache } from '../caches';
 import type { ModelGraph, ProfileOverrides } from '../graph';
 import type { EstimateOptions } from '../options';
 import { hasProfileComment, parseProfileComment } from '../profileComment';
 import type { Loc } from '../python/ast';
 import type { Budgets } from '../python/interp';
 import { newSink } from '../python/interp';
+import { strongHash } from '../python/dependencies';
 import { isParserReady } from '../python/parser';
 import { parseModule } from '../python/parseModule';
 import { PySession } from '../python/session';
@@ -28,6 +30,7 @@ import type { Finding } from '../source';
 import type { SourceHost } from '../sourceHost';
 import { PYTORCH_PLUGIN } from './pytorch/discover';
 import { torchPackage } from './pytorch/package';
+import { ModelCacheScope } from './modelCache';
 import { registerFramework, registeredFrameworks, registryVersion, type DiscoveryContext, type Guarded } from './registry';
 
 export interface EvaluateContext {
@@ -47,6 +50,8 @@ registerFramework(PYTORCH_PLUGIN);
 
 let session: PySession | undefined;
 let sessionVersion = -1;
+// Evaluated imports are cached by content in the session's loader.
+registerCache(() => session?.loader.dropFileCache());
 
 function getSession(budgets: Budgets): PySession {
   if (!session || sessionVersion !== registryVersion()) {
@@ -76,6 +81,35 @@ function budgetFinding(e: BudgetExceeded, what: string): Finding {
   return f;
 }
 
+/** A host that notes every question asked and its answer: what the evaluation read of other files. */
+function recordingHost(host: SourceHost, queries: Map<string, string>): SourceHost {
+  return {
+    importRoots: host.importRoots,
+    readFile(path) {
+      const text = host.readFile(path);
+      queries.set(`read ${path}`, text === undefined ? '-' : strongHash(text));
+      return text;
+    },
+    isFile(path) {
+      const yes = host.isFile(path);
+      queries.set(`file ${path}`, String(yes));
+      return yes;
+    },
+    isDirectory(path) {
+      const yes = host.isDirectory(path);
+      queries.set(`dir ${path}`, String(yes));
+      return yes;
+    },
+  };
+}
+
+/** Inputs of the evaluation besides the document's statements: profile comments and what was read of other files. */
+function evaluationContext(profiles: Map<number, ProfileOverrides>, queries: Map<string, string>): string {
+  const parts = [JSON.stringify([...profiles])];
+  for (const [q, a] of [...queries].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) parts.push(`${q}=${a}`);
+  return parts.join('\n');
+}
+
 export function evaluateModels(text: string, ctx: EvaluateContext): { graphs: ModelGraph[]; findings: Finding[] } {
   const findings: Finding[] = [];
   try {
@@ -95,7 +129,8 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   const budgets: Budgets = { ...DEFAULT_BUDGETS, ...ctx.budgets };
   const s = getSession(budgets);
   const interp = s.interp;
-  s.begin(ctx.file, ctx.host, budgets);
+  const queries = new Map<string, string>();
+  s.begin(ctx.file, recordingHost(ctx.host, queries), budgets);
   torchPackage(interp); // built once, before the clock starts
   interp.startClock(Date.now());
   const fileSink = interp.sink;
@@ -191,6 +226,10 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   } finally {
     interp.depth = 0;
   }
+
+  // Models whose source did not change are not evaluated again (see modelCache.ts).
+  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(profiles, queries));
+  dctx.hostQueries = () => queries.size;
 
   const graphs: ModelGraph[] = [];
   for (const p of registeredFrameworks()) {

@@ -7,8 +7,10 @@
  * chunks (statements that start at column 0) and every chunk is kept; the
  * chunks that still fail are reported with their lines.
  */
+import { registerCache } from '../caches';
 import type { Loc, Module, Stmt } from './ast';
 import { Lowerer } from './lower';
+import { lowerReusingStatements, parseReusingLast } from './incrementalParse';
 import { parsePython } from './parser';
 
 export interface ParsedModule extends Module {
@@ -18,6 +20,7 @@ export interface ParsedModule extends Module {
 
 const CACHE_LIMIT = 64;
 const cache = new Map<string, ParsedModule>();
+registerCache(() => cache.clear());
 
 /** Continuation keywords: a column-0 line starting with one belongs to the statement before it. */
 const CONTINUES = /^(else\b|elif\b|except\b|finally\b|case\b)/;
@@ -72,6 +75,13 @@ function lowerText(text: string): { module: Module; hasError: boolean } {
   }
 }
 
+/** The whole file: re-parsed incrementally after an edit, unchanged statements not lowered again. */
+function lowerWhole(text: string): { module: Module; hasError: boolean } {
+  const tree = parseReusingLast(text);
+  if (tree.rootNode.hasError) return { module: new Lowerer().module(tree.rootNode), hasError: true };
+  return { module: lowerReusingStatements(tree, text), hasError: false };
+}
+
 export function parseModule(text: string): ParsedModule {
   const hit = cache.get(text);
   if (hit) {
@@ -79,7 +89,7 @@ export function parseModule(text: string): ParsedModule {
     cache.set(text, hit);
     return hit;
   }
-  const whole = lowerText(text);
+  const whole = lowerWhole(text);
   let result: ParsedModule;
   if (!whole.hasError) result = { ...whole.module, brokenChunks: [] };
   else {

@@ -1,0 +1,85 @@
+/**
+ * Model results kept between analyses, keyed by everything their evaluation can read:
+ * the model's own source and the definitions it reaches (python/dependencies.ts),
+ * every module-level statement, the `# profile:` comments, the files imported and the
+ * options that shape the trace. After a keystroke inside one class, only the models
+ * that reach that class are evaluated again.
+ *
+ * Graphs are shared between reports: consumers treat them as read-only (the
+ * estimation does).
+ */
+import { registerCache } from '../caches';
+import type { ModelGraph } from '../graph';
+import type { EstimateOptions } from '../options';
+import type { Loc, Stmt } from '../python/ast';
+import { clearDependencyMemo, strongHash, TopLevelIndex } from '../python/dependencies';
+
+/** What one model entry came to: its graph, or nothing (not a model, or not profiled for want of arguments). */
+export interface CachedModel {
+  graph?: ModelGraph;
+  /** The entry was skipped with a finding that names the missing arguments. */
+  notProfiled?: boolean;
+}
+
+/** Entries kept, over all documents (least recently used go first). */
+const LIMIT = 1024;
+const store = new Map<string, CachedModel>();
+
+registerCache(() => {
+  store.clear();
+  clearDependencyMemo();
+});
+
+/** The estimate options that reach evaluation (shapes depend on batch, seq and input). */
+function evaluationOptions(o: EstimateOptions): string {
+  return JSON.stringify([o.batch, o.seq ?? null, o.input ?? null]);
+}
+
+/** One analysis' view of the store. */
+export class ModelCacheScope {
+  private index?: TopLevelIndex;
+  private readonly prefix: string;
+
+  constructor(
+    file: string,
+    private readonly text: string,
+    private readonly body: Stmt[],
+    options: EstimateOptions,
+    /** Everything else the document's evaluation read (profile comments, imported files), as text. */
+    context: string,
+  ) {
+    this.prefix = `${file}\n${evaluationOptions(options)}\n${strongHash(context)}`;
+  }
+
+  /**
+   * The key of one model entry: `what` names it (kind and name), `loc` is where it is
+   * written, inside some top-level statement. `reverseOf`: the entry takes its arguments
+   * from an instantiation of this class elsewhere.
+   */
+  keyFor(what: string, loc: Loc, reverseOf?: string): string | undefined {
+    this.index ??= new TopLevelIndex(this.text, this.body);
+    const st = this.index.statementAt(loc.sl, loc.sc);
+    if (!st) return undefined;
+    return `${this.prefix}\n${what}@${loc.sl}:${loc.sc}:${loc.el}:${loc.ec}\n${this.index.keyOf(st, reverseOf)}`;
+  }
+
+  has(key: string): boolean {
+    return store.has(key);
+  }
+
+  get(key: string): CachedModel | undefined {
+    const hit = store.get(key);
+    if (hit) {
+      store.delete(key);
+      store.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: CachedModel): void {
+    // A result cut short by a budget depends on the machine's load, not on the source.
+    if (value.graph?.findings.some((f) => f.code.startsWith('budget'))) return;
+    store.set(key, value);
+    if (store.size > LIMIT) store.delete(store.keys().next().value as string);
+  }
+}
