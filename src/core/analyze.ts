@@ -48,10 +48,10 @@ export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; f
   if (kind === 'hf-config') return analyzeConfigJson(req.text, req.file, req.options);
   if (kind === 'notebook') {
     const nb = notebookToSource(req.text);
-    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets, models: req.models });
     return { graphs: result.graphs, findings: [...nb.findings, ...result.findings] };
   }
-  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets, models: req.models });
 }
 
 /**

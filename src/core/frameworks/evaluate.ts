@@ -42,6 +42,8 @@ export interface EvaluateContext {
   /** batch, seq and input drive the shapes. */
   options: EstimateOptions;
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
+  /** Only these models are wanted (CLI --model): plug-ins may skip evaluating the others. */
+  models?: string[];
 }
 
 /** Defaults; see the measurement in the header comment. */
@@ -242,6 +244,7 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   // Models whose source did not change are not evaluated again (see modelCache.ts).
   dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(profiles, queries));
   dctx.hostQueries = () => queries.size;
+  if (ctx.models && ctx.models.length > 0) dctx.only = new Set(ctx.models);
 
   const graphs: ModelGraph[] = [];
   for (const p of registeredFrameworks()) {

@@ -55,6 +55,8 @@ export interface DiscoveryContext {
   modelCache?: ModelCacheScope;
   /** How many distinct files the analysis has asked the host about so far (a model that imports lazily is not cached). */
   hostQueries?(): number;
+  /** Only these models are wanted (absent: all). A plug-in may skip the others, or still list them. */
+  only?: Set<string>;
 }
 
 export interface FrameworkPlugin {

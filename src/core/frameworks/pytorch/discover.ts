@@ -130,6 +130,11 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     }
   }
 
+  // Only the models asked for, unless one of them takes its arguments from the others.
+  const only = ctx.only;
+  if (only && entries.some((e) => only.has(e.name)) && !entries.some((e) => only.has(e.name) && e.missing?.length)) {
+    for (let i = entries.length - 1; i >= 0; i--) if (!only.has(entries[i]!.name)) entries.splice(i, 1);
+  }
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
   const cache = ctx.modelCache;
