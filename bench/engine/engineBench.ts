@@ -60,6 +60,16 @@ function timed<T>(fn: () => T): [T, number] {
   return [r, now() - t];
 }
 
+/** Wall and CPU milliseconds of one call (CPU: this process, user + system; what load on the machine does not inflate). */
+function timedWithCpu<T>(fn: () => T): [T, number, number] {
+  const c = process.cpuUsage();
+  const t = now();
+  const r = fn();
+  const wall = now() - t;
+  const cpu = process.cpuUsage(c);
+  return [r, wall, (cpu.user + cpu.system) / 1000];
+}
+
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) {
@@ -84,6 +94,8 @@ export interface DocumentResult {
   parseMs: Summary;
   /** The whole analysis with every engine cache emptied first: what a new document version costs. */
   analysisMs: Summary;
+  /** CPU time of the same runs (user + system of this process). */
+  analysisCpuMs: Summary;
   /** The same text again with the caches kept. */
   cachedMs: Summary;
   /** Split of the uncached analysis (medians): evaluation (parse included) and estimation. */
@@ -97,6 +109,7 @@ export interface DocumentResult {
 function measureDocument(doc: BenchDocument, runs: number): DocumentResult {
   const parse: number[] = [];
   const full: number[] = [];
+  const fullCpu: number[] = [];
   const cached: number[] = [];
   const evaluate: number[] = [];
   const estimate: number[] = [];
@@ -111,8 +124,9 @@ function measureDocument(doc: BenchDocument, runs: number): DocumentResult {
     tree.delete();
     parse.push(p);
     clearEngineCaches();
-    const [report, a] = timed(() => analyze(doc));
+    const [report, a, cpu] = timedWithCpu(() => analyze(doc));
     full.push(a);
+    fullCpu.push(cpu);
     evaluate.push(report.timings?.evaluateMs ?? NaN);
     estimate.push(report.timings?.estimateMs ?? NaN);
     cached.push(timed(() => analyze(doc))[1]);
@@ -130,6 +144,7 @@ function measureDocument(doc: BenchDocument, runs: number): DocumentResult {
     budgetFindings: findings.filter((f) => f.code.startsWith('budget')).length,
     parseMs: roundSummary(parseMs),
     analysisMs: roundSummary(analysisMs),
+    analysisCpuMs: roundSummary(summarize(fullCpu)),
     cachedMs: roundSummary(summarize(cached)),
     evaluateMs: round(summarize(evaluate).median),
     estimateMs: round(summarize(estimate).median),
@@ -146,12 +161,17 @@ function measureIncremental(doc: BenchDocument, runs: number) {
   analyze(doc, text);
   let at = editPoint(text);
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   let models = 0;
   for (let i = 0; i < WARMUP + runs; i++) {
-    text = text.slice(0, at) + 'x' + text.slice(at);
+    // A flat string, as an editor hands over a document's text.
+    text = Buffer.from(text.slice(0, at) + 'x' + text.slice(at), 'utf8').toString('utf8');
     at++;
-    const [report, ms] = timed(() => analyze(doc, text));
-    if (i >= WARMUP) samples.push(ms);
+    const [report, ms, cpu] = timedWithCpu(() => analyze(doc, text));
+    if (i >= WARMUP) {
+      samples.push(ms);
+      cpuSamples.push(cpu);
+    }
     models = report.models.length;
   }
   const edit = summarize(samples);
@@ -161,8 +181,10 @@ function measureIncremental(doc: BenchDocument, runs: number) {
     models,
     edit: 'one character typed into the docstring of a class two other models build on',
     fullAnalysisMs: full.analysisMs,
+    fullAnalysisCpuMs: full.analysisCpuMs,
     parseMs: full.parseMs,
     reanalysisMs: roundSummary(edit),
+    reanalysisCpuMs: roundSummary(summarize(cpuSamples)),
     speedup: round(full.analysisMs.median / edit.median, 1),
   };
 }

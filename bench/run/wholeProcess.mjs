@@ -1,7 +1,8 @@
 // Whole-process figures: the engine's cold start, and `model-profiler profile` against
 // the Python a user would otherwise run (import torch, build the model, count it).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/paths.mjs';
 import { summarize, timeSync } from './stats.mjs';
@@ -15,11 +16,28 @@ export const COMPARISONS = [
   { id: 'gpt2_small', style: 'GPT-style', fixture: 'test/fixtures/pytorch/gpt.py', model: 'gpt2_small', build: 'ns["gpt2_small"]' },
 ];
 
+/** GNU time: the CPU a child process used (user + system), which load on the machine does not inflate. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'model-profiler-bench-time-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/** Run to completion: [stdout, wall ms, cpu ms or undefined]. */
 function run(command, args, what) {
-  const [r, ms] = timeSync(() => spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  const timeFile = join(scratch, 'time.txt');
+  const [cmd, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', timeFile, command, ...args]] : [command, args];
+  const [r, ms] = timeSync(() => spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
   if (r.error) throw new Error(`${what}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${what} exited with ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}`);
-  return [r.stdout, ms];
+  let cpu;
+  if (GNU_TIME) {
+    const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpu = (user + sys) * 1000;
+  }
+  return [r.stdout, ms, cpu];
+}
+
+function cpuSummary(samples) {
+  return samples.every((x) => typeof x === 'number') ? summarize(samples) : null;
 }
 
 /** Parser init and first analysis, each in a new Node process. */
@@ -27,8 +45,8 @@ export function coldStarts(bundle, runs) {
   const file = join(ROOT, 'test/fixtures/pytorch/resnet.py');
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const [out, wallMs] = run(process.execPath, [bundle, file], 'cold start');
-    samples.push({ ...JSON.parse(out.trim().split('\n').pop()), wallMs });
+    const [out, wallMs, cpuMs] = run(process.execPath, [bundle, file], 'cold start');
+    samples.push({ ...JSON.parse(out.trim().split('\n').pop()), wallMs, cpuMs });
   }
   const field = (k) => summarize(samples.map((s) => s[k]));
   return {
@@ -38,6 +56,7 @@ export function coldStarts(bundle, runs) {
     parserInitMs: field('parserInitMs'),
     firstAnalysisMs: field('firstAnalysisMs'),
     processWallMs: field('wallMs'),
+    processCpuMs: cpuSummary(samples.map((s) => s.cpuMs)),
     models: samples[0]?.models ?? 0,
   };
 }
@@ -69,31 +88,41 @@ export function compareWithTorch({ cliRuns, pythonRuns, withTorch }) {
     const [json] = run(process.execPath, [...args, '--json'], 'model-profiler --json');
     const ours = JSON.parse(json).models.find((m) => m.name === c.model)?.params.total;
     const cliMs = [];
+    const cliCpu = [];
     const noDetectMs = [];
+    const noDetectCpu = [];
     for (let i = 0; i < cliRuns; i++) {
-      cliMs.push(run(process.execPath, args, 'model-profiler')[1]);
-      noDetectMs.push(run(process.execPath, [...args, '--no-detect'], 'model-profiler --no-detect')[1]);
+      const [, ms, cpu] = run(process.execPath, args, 'model-profiler');
+      cliMs.push(ms);
+      cliCpu.push(cpu);
+      const [, ms2, cpu2] = run(process.execPath, [...args, '--no-detect'], 'model-profiler --no-detect');
+      noDetectMs.push(ms2);
+      noDetectCpu.push(cpu2);
     }
     const row = {
       id: c.id,
       style: c.style,
       fixture: c.fixture,
       model: c.model,
-      cli: { command: `node dist/cli.js profile ${c.fixture} --model ${c.model}`, wallMs: summarize(cliMs), params: ours },
-      cliNoDetect: { command: `node dist/cli.js profile ${c.fixture} --model ${c.model} --no-detect`, wallMs: summarize(noDetectMs) },
+      cli: { command: `node dist/cli.js profile ${c.fixture} --model ${c.model}`, wallMs: summarize(cliMs), cpuMs: cpuSummary(cliCpu), params: ours },
+      cliNoDetect: { command: `node dist/cli.js profile ${c.fixture} --model ${c.model} --no-detect`, wallMs: summarize(noDetectMs), cpuMs: cpuSummary(noDetectCpu) },
     };
     if (withTorch) {
       const script = torchScript(c);
       const pyMs = [];
+      const pyCpu = [];
       let theirs;
       for (let i = 0; i < pythonRuns; i++) {
-        const [out, ms] = run(PYTHON, ['-c', script], `${PYTHON} -c`);
+        const [out, ms, cpu] = run(PYTHON, ['-c', script], `${PYTHON} -c`);
         pyMs.push(ms);
+        pyCpu.push(cpu);
         theirs = Number(out.trim().split('\n').pop());
       }
       const py = summarize(pyMs);
-      row.python = { command: `${PYTHON} -c '${script.replace(/\n/g, '; ')}'`, wallMs: py, params: theirs };
+      row.python = { command: `${PYTHON} -c '${script.replace(/\n/g, '; ')}'`, wallMs: py, cpuMs: cpuSummary(pyCpu), params: theirs };
       row.speedup = Math.round((py.median / row.cli.wallMs.median) * 10) / 10;
+      const cpuRatio = row.python.cpuMs && row.cli.cpuMs ? row.python.cpuMs.median / row.cli.cpuMs.median : undefined;
+      if (cpuRatio !== undefined) row.cpuSpeedup = Math.round(cpuRatio * 10) / 10;
       row.paramsEqual = theirs === ours;
     }
     rows.push(row);
