@@ -36,13 +36,21 @@ const withPython = !process.argv.includes('--no-python');
 const verbose = process.argv.includes('--verbose');
 const outFile = option('--out') ?? join(ROOT, 'bench', 'results', 'latest.json');
 
+/** The code measured: commit and whether the tree had uncommitted changes. */
+function codeVersion() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', 'HEAD');
+  if (head.status !== 0) return undefined;
+  return { commit: head.stdout.trim(), dirty: git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '' };
+}
+
 function step(text) {
   console.log(`[bench] ${text}`);
 }
 
 async function main() {
   const started = Date.now();
-  const results = { date: new Date().toISOString(), quick, machine: describeMachine(), load: { start: load() } };
+  const results = { date: new Date().toISOString(), quick, code: codeVersion(), machine: describeMachine(), load: { start: load() } };
 
   step('production build and .vsix (npm run package)');
   results.sizes = await packageAndMeasure();

@@ -268,6 +268,7 @@ async function main(): Promise<void> {
     typical: { ...measureDocument(typicalDoc, RUNS), classes: typical.classes },
   };
   const incremental = measureIncremental(mediumDoc, RUNS);
+  const incrementalTypical = measureIncremental(typicalDoc, RUNS);
   const estimation = measureEstimation(fixtures, RUNS);
   const leakDoc = fixtures.find((d) => d.name.endsWith('pytorch/resnet.py')) ?? fixtures[0]!;
   const leak = measureLeak(leakDoc);
@@ -279,6 +280,7 @@ async function main(): Promise<void> {
     documents,
     synthetic,
     incremental,
+    incrementalTypical,
     estimation,
     memory: { afterCorpus: corpusMemory, leak },
     wallSeconds: round((now() - started) / 1000, 1),

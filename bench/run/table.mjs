@@ -29,7 +29,9 @@ export function goals(r) {
     const within = docs.filter((d) => d.ratioToParse <= 3).length;
     list.push({ goal: 'analysis <= 3x tree-sitter parse', value: `${within}/${docs.length} documents (median ratio ${median(docs.map((d) => d.ratioToParse)).toFixed(1)}x)`, ok: within === docs.length });
     const t = e.synthetic.typical;
-    list.push({ goal: 'typical 300-line file < 10 ms warm', value: both(t.analysisMs.median, t.analysisCpuMs?.median), ok: t.analysisMs.median < 10, okCpu: t.analysisCpuMs ? t.analysisCpuMs.median < 10 : undefined });
+    list.push({ goal: 'typical 300-line file < 10 ms warm, new text', value: both(t.analysisMs.median, t.analysisCpuMs?.median), ok: t.analysisMs.median < 10, okCpu: t.analysisCpuMs ? t.analysisCpuMs.median < 10 : undefined });
+    const ti = e.incrementalTypical;
+    if (ti) list.push({ goal: 'typical 300-line file < 10 ms warm, after an edit', value: both(ti.reanalysisMs.median, ti.reanalysisCpuMs?.median), ok: ti.reanalysisMs.median < 10, okCpu: ti.reanalysisCpuMs ? ti.reanalysisCpuMs.median < 10 : undefined });
   }
   for (const c of r.comparison?.rows ?? []) {
     list.push({ goal: `whole-process CLI < 300 ms (${c.style})`, value: both(c.cli.wallMs.median, c.cli.cpuMs?.median), ok: c.cli.wallMs.median < 300, okCpu: c.cli.cpuMs ? c.cli.cpuMs.median < 300 : undefined });
@@ -102,19 +104,20 @@ export function renderTable(r) {
       `all ${docs.length} documents: analysis median ${ms(median(docs.map((d) => d.analysisMs.median)))}, ratio to parse median ${median(docs.map((d) => d.ratioToParse)).toFixed(1)}x`,
     );
 
-    const i = e.incremental;
-    out.push(section(`Incremental re-analysis (${i.name}, ${i.lines} lines, ${i.models} models)`));
-    out.push(
-      grid(
-        ['what', 'median', 'p95', 'cpu'],
-        [
-          ['tree-sitter parse of the file', ms(i.parseMs.median), ms(i.parseMs.p95), '-'],
-          ['full analysis (caches emptied)', ms(i.fullAnalysisMs.median), ms(i.fullAnalysisMs.p95), ms(i.fullAnalysisCpuMs?.median)],
-          ['after typing one character', ms(i.reanalysisMs.median), ms(i.reanalysisMs.p95), ms(i.reanalysisCpuMs?.median)],
-        ],
-      ),
-    );
-    out.push(`${i.edit}; ${i.speedup}x faster than a full analysis`);
+    for (const i of [e.incremental, e.incrementalTypical].filter(Boolean)) {
+      out.push(section(`Incremental re-analysis (${i.name}, ${i.lines} lines, ${i.models} models)`));
+      out.push(
+        grid(
+          ['what', 'median', 'p95', 'cpu'],
+          [
+            ['tree-sitter parse of the file', ms(i.parseMs.median), ms(i.parseMs.p95), '-'],
+            ['full analysis (caches emptied)', ms(i.fullAnalysisMs.median), ms(i.fullAnalysisMs.p95), ms(i.fullAnalysisCpuMs?.median)],
+            ['after typing one character', ms(i.reanalysisMs.median), ms(i.reanalysisMs.p95), ms(i.reanalysisCpuMs?.median)],
+          ],
+        ),
+      );
+      out.push(`${i.edit}; ${i.speedup}x faster than a full analysis`);
+    }
 
     const est = e.estimation;
     out.push(section(`Estimation per model (engine alone, ${est.models} models of the corpus)`));
