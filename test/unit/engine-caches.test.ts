@@ -111,13 +111,15 @@ describe('engine caches', () => {
     let edits = 0;
     for (const file of pythonFiles(FIXTURES).slice(0, 12)) {
       let text = readFileSync(file, 'utf8');
-      parseModule(text);
+      parseModule(text, Infinity, true);
       for (let i = 0; i < 12; i++) {
         const at = Math.floor(next() * text.length);
         text = next() < 0.7 ? text.slice(0, at) + pieces[Math.floor(next() * pieces.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
-        const incremental = plain(parseModule(text));
+        const incremental = plain(parseModule(text, Infinity, true));
         clearEngineCaches();
         const fresh = plain(parseModule(text));
+        clearEngineCaches();
+        parseModule(text, Infinity, true);
         assert.deepEqual(incremental, fresh, `${file} after edit ${i} at offset ${at}`);
         edits++;
       }
@@ -252,6 +254,17 @@ class Net(nn.Module):
     // A holds 8*32 + 32 = 288 parameters: 1,152 bytes in fp32, 576 in bf16.
     assert.equal(fp32.memory.inference.weightsBytes, 1152);
     assert.equal(bf16.memory.inference.weightsBytes, 576);
+  });
+
+  it('keeps the two newest versions of a model being typed into, not every keystroke', () => {
+    const version = (doc: string) => THREE_MODELS.replace('"""helper"""', `"""${doc}"""`);
+    const v1 = graphs('/w/three.py', version('a')).get('C');
+    const v2 = graphs('/w/three.py', version('ab')).get('C');
+    graphs('/w/three.py', version('abc'));
+    assert.equal(graphs('/w/three.py', version('ab')).get('C'), v2, 'the version before the newest is kept');
+    const again = graphs('/w/three.py', version('a')).get('C');
+    assert.notEqual(again, v1, 'older versions are let go');
+    assert.deepEqual(plain(again), plain(v1));
   });
 
   it('forgets everything on clearEngineCaches', () => {

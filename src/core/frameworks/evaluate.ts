@@ -140,7 +140,7 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   const fileSink = interp.sink;
 
   // Reading may use half of the time budget; running and profiling the models get the rest.
-  const ast = parseModule(text, start + budgets.timeMs / 2);
+  const ast = parseModule(text, start + budgets.timeMs / 2, true);
   if (ast.truncatedAtLine !== undefined) {
     fileFindings.push({
       severity: 'warning',

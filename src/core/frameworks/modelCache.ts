@@ -22,11 +22,18 @@ export interface CachedModel {
 }
 
 /** Entries kept, over all documents (least recently used go first). */
-const LIMIT = 1024;
+const LIMIT = 512;
 const store = new Map<string, CachedModel>();
+/**
+ * Keys kept per model (file, kind, name): typing inside a model makes a new key at every
+ * keystroke; the newest two are worth keeping (the current text and the one before, for undo).
+ */
+const VERSIONS_PER_MODEL = 2;
+const versions = new Map<string, string[]>();
 
 registerCache(() => {
   store.clear();
+  versions.clear();
   clearDependencyMemo();
 });
 
@@ -39,9 +46,11 @@ function evaluationOptions(o: EstimateOptions): string {
 export class ModelCacheScope {
   private index?: TopLevelIndex;
   private readonly prefix: string;
+  /** Which model each key of this analysis belongs to. */
+  private readonly models = new Map<string, string>();
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly text: string,
     private readonly body: Stmt[],
     options: EstimateOptions,
@@ -60,7 +69,9 @@ export class ModelCacheScope {
     this.index ??= new TopLevelIndex(this.text, this.body);
     const st = this.index.statementAt(loc.sl, loc.sc);
     if (!st) return undefined;
-    return `${this.prefix}\n${what}@${loc.sl}:${loc.sc}:${loc.el}:${loc.ec}\n${this.index.keyOf(st, reverseOf)}`;
+    const key = `${this.prefix}\n${what}@${loc.sl}:${loc.sc}:${loc.el}:${loc.ec}\n${this.index.keyOf(st, reverseOf)}`;
+    this.models.set(key, `${this.file}\n${what}`);
+    return key;
   }
 
   has(key: string): boolean {
@@ -80,6 +91,13 @@ export class ModelCacheScope {
     // A result cut short by a budget depends on the machine's load, not on the source.
     if (value.graph?.findings.some((f) => f.code.startsWith('budget'))) return;
     store.set(key, value);
+    const model = this.models.get(key);
+    if (model !== undefined) {
+      const list = (versions.get(model) ?? []).filter((k) => k !== key);
+      list.push(key);
+      while (list.length > VERSIONS_PER_MODEL) store.delete(list.shift()!);
+      versions.set(model, list);
+    }
     if (store.size > LIMIT) store.delete(store.keys().next().value as string);
   }
 }

@@ -20,14 +20,20 @@ interface Point {
 /** The last whole-file tree and the text it was parsed from (one document at a time benefits). */
 let last: { text: string; tree: Tree } | undefined;
 
-/** Lowered top-level statements by position and text. */
-const STATEMENT_LIMIT = 4096;
+/** Lowered top-level statements by position and text (least recently used go first). */
+const STATEMENT_LIMIT = 2048;
 const statements = new Map<string, { body: Stmt[]; tooDeep?: Loc }>();
+/**
+ * The text last lowered at each position: typing inside a class makes a new text there at
+ * every keystroke, and only the newest is worth keeping (a long class is a large tree).
+ */
+const latestAt = new Map<string, string>();
 
 registerCache(() => {
   last?.tree.delete();
   last = undefined;
   statements.clear();
+  latestAt.clear();
 });
 
 function pointAt(text: string, index: number): Point {
@@ -94,10 +100,17 @@ export function lowerReusingStatements(tree: Tree, text: string): Module {
   let tooDeep: Loc | undefined;
   for (const c of tree.rootNode.namedChildren) {
     if (!c || c.type === 'comment') continue;
-    const key = `${c.startPosition.row}:${c.startPosition.column}:${text.slice(c.startIndex, c.endIndex)}`;
+    const at = `${c.startPosition.row}:${c.startPosition.column}`;
+    const key = `${at}:${text.slice(c.startIndex, c.endIndex)}`;
     let one = statements.get(key);
-    if (!one) {
+    if (one) {
+      statements.delete(key);
+      statements.set(key, one);
+    } else {
       one = lowerer.topLevel(c);
+      const previous = latestAt.get(at);
+      if (previous !== undefined) statements.delete(previous);
+      latestAt.set(at, key);
       statements.set(key, one);
       if (statements.size > STATEMENT_LIMIT) statements.delete(statements.keys().next().value as string);
     }

@@ -121,8 +121,10 @@ function lowerWhole(text: string): { module: Module; hasError: boolean } {
 /**
  * Parse a whole file. `deadline` (ms since epoch) bounds the work for very large
  * files: they are read chunk by chunk and reading stops at the deadline.
+ * `edited`: the text is the next version of the document parsed last with `edited`
+ * (the document being analysed, not an import): its tree and statements are re-used.
  */
-export function parseModule(text: string, deadline = Infinity): ParsedModule {
+export function parseModule(text: string, deadline = Infinity, edited = false): ParsedModule {
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text);
@@ -132,7 +134,7 @@ export function parseModule(text: string, deadline = Infinity): ParsedModule {
   let result: ParsedModule;
   if (text.length > CHUNKED_PARSE_CHARS) result = chunked(text, deadline);
   else {
-    const whole = lowerWhole(text);
+    const whole = edited ? lowerWhole(text) : lowerText(text);
     result = whole.hasError ? chunked(text, deadline) : { ...whole.module, brokenChunks: [] };
   }
   if (result.truncatedAtLine !== undefined) return result; // partial: not cached
