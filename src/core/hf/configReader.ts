@@ -39,50 +39,39 @@ export class ConfigReader {
     this.findings.push(finding);
   }
 
-  /** A positive integer (sizes, counts). */
-  int(keys: string | string[], fallback: number, min = 1): number {
+  /**
+   * The value of the first key present when `accept` takes it; else the fallback, and a
+   * finding for a value of the wrong kind (`shown` is what the finding says is used instead).
+   */
+  private read<T>(keys: string | string[], fallback: T, accept: (v: unknown) => boolean, expected: string, shown: unknown = fallback): T {
     const found = this.pick(keys);
     if (!found) return fallback;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min) return v;
-    this.bad(found.key, v, `an integer >= ${min}`, fallback);
+    if (accept(found.value)) return found.value as T;
+    this.bad(found.key, found.value, expected, shown);
     return fallback;
+  }
+
+  /** A positive integer (sizes, counts). */
+  int(keys: string | string[], fallback: number, min = 1): number {
+    return this.read(keys, fallback, isIntAtLeast(min), `an integer >= ${min}`);
   }
 
   /** An optional positive integer: undefined when absent. */
   optInt(keys: string | string[], min = 1): number | undefined {
-    const found = this.pick(keys);
-    if (!found) return undefined;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min) return v;
-    this.bad(found.key, v, `an integer >= ${min}`, null);
-    return undefined;
+    return this.read<number | undefined>(keys, undefined, isIntAtLeast(min), `an integer >= ${min}`, null);
   }
 
   /** A finite number (probabilities, factors). */
   num(keys: string | string[], fallback: number): number {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    this.bad(found.key, v, 'a number', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
   }
 
   bool(keys: string | string[], fallback: boolean): boolean {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    if (typeof found.value === 'boolean') return found.value;
-    this.bad(found.key, found.value, 'true or false', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'boolean', 'true or false');
   }
 
   str(keys: string | string[], fallback: string): string {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    if (typeof found.value === 'string') return found.value;
-    this.bad(found.key, found.value, 'a string', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'string', 'a string');
   }
 
   /** A nested dictionary (rope_scaling, quantization_config), or undefined. */
@@ -98,3 +87,8 @@ export class ConfigReader {
     this.findings.push(finding);
   }
 }
+
+const isIntAtLeast =
+  (min: number) =>
+  (v: unknown): boolean =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min;

@@ -137,7 +137,8 @@ export function parseModule(text: string, deadline = Infinity, edited = false): 
     const whole = edited ? lowerWhole(text) : lowerText(text);
     result = whole.hasError ? chunked(text, deadline) : { ...whole.module, brokenChunks: [] };
   }
-  if (result.truncatedAtLine !== undefined) return result; // partial: not cached
+  // Partial results are not kept, nor are very large files (their trees are large too).
+  if (result.truncatedAtLine !== undefined || text.length > CHUNKED_PARSE_CHARS) return result;
   cache.set(text, result);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return result;
