@@ -267,6 +267,49 @@ class Net(nn.Module):
     assert.deepEqual(plain(again), plain(v1));
   });
 
+  it('evaluates only the models asked for, unless they take their arguments from the others', () => {
+    const source = `import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(8)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class Broken(nn.Module):
+    def __init__(self):
+        super().__init__()
+        raise ValueError("not today")
+`;
+    const run = (models?: string[]) => evaluateDocument({ file: '/w/only.py', text: source, host: NO_FILES, options: DEFAULT_OPTIONS, devices: DEVICES, models });
+    const all = run();
+    assert.ok(all.graphs.some((g) => g.name === 'Broken') || all.findings.some((f) => f.message.includes('not today')), 'unfiltered, Broken is evaluated');
+    clearEngineCaches();
+    const net = run(['Net']);
+    assert.deepEqual(
+      net.graphs.map((g) => g.name),
+      ['Net'],
+    );
+    assert.ok(!JSON.stringify(net).includes('not today'), 'Broken is not evaluated when only Net is asked for');
+    clearEngineCaches();
+    // Block takes its width from Net's constructor: Net is evaluated too. nn.Linear(8, 8): 72 parameters.
+    const block = run(['Block']).graphs.find((g) => g.name === 'Block');
+    assert.equal(block?.params.total, 72);
+  });
+
   it('forgets everything on clearEngineCaches', () => {
     const first = graphs('/w/three.py', THREE_MODELS);
     clearEngineCaches();
