@@ -64,7 +64,19 @@ function classNamePosition(doc: vscode.TextDocument, model: string): vscode.Posi
   return doc.positionAt(at + 'class '.length + 1);
 }
 
-async function measureDocument(folder: vscode.Uri, target: { file: string; model: string }) {
+/** What the extension's analysis holds for a document, where its API offers it (to explain a missing hover). */
+interface AnalysisPeek {
+  peek?(document: vscode.TextDocument, options?: { allowStale?: boolean }): { models?: unknown[]; findings?: Array<{ code: string; message: string }> } | undefined;
+}
+
+function analysisState(api: { analysis?: AnalysisPeek } | undefined, doc: vscode.TextDocument): string | undefined {
+  const report = api?.analysis?.peek?.(doc, { allowStale: true });
+  if (!report) return undefined;
+  const findings = (report.findings ?? []).slice(0, 3).map((f) => `${f.code}: ${f.message}`);
+  return `${report.models?.length ?? 0} models; findings: ${findings.join(' | ') || 'none'}`;
+}
+
+async function measureDocument(folder: vscode.Uri, target: { file: string; model: string }, api: { analysis?: AnalysisPeek } | undefined) {
   const uri = vscode.Uri.joinPath(folder, target.file);
   const opened = performance.now();
   const doc = await vscode.workspace.openTextDocument(uri);
@@ -83,7 +95,10 @@ async function measureDocument(folder: vscode.Uri, target: { file: string; model
     await sleep(20);
   }
   if (!text) {
-    return { file: target.file, model: target.model, hoverAvailable: false, note: 'the extension answered no hover over the class name' };
+    const state = analysisState(api, doc);
+    const note = `no hover over the class name within ${FIRST_HOVER_TIMEOUT_MS / 1000} s${state ? `; the extension's analysis holds ${state}` : ''}`;
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    return { file: target.file, model: target.model, hoverAvailable: false, note };
   }
 
   const unchanged: number[] = [];
@@ -119,7 +134,7 @@ async function measureDocument(folder: vscode.Uri, target: { file: string; model
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('the benchmark opens a workspace folder');
-  const ext = vscode.extensions.getExtension<{ activationMs?: number }>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<{ activationMs?: number; analysis?: AnalysisPeek }>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not loaded in the extension host`);
 
   const wasActive = ext.isActive;
@@ -128,7 +143,7 @@ export async function run(): Promise<void> {
   const activateWallMs = performance.now() - t;
 
   const documents = [];
-  for (const target of TARGETS) documents.push(await measureDocument(folder, target));
+  for (const target of TARGETS) documents.push(await measureDocument(folder, target, api));
 
   const result = {
     vscodeVersion: vscode.version,

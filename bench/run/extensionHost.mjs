@@ -44,9 +44,13 @@ export async function measureExtensionHost({ suite, sessions, verbose }) {
   const perDocument = {};
   for (const r of runs) {
     for (const d of r.documents) {
-      const acc = (perDocument[d.file] ??= { file: d.file, model: d.model, hoverAvailable: d.hoverAvailable, first: [], unchanged: [], edited: [], preview: d.hoverPreview });
-      acc.hoverAvailable &&= d.hoverAvailable;
-      if (!d.hoverAvailable) continue;
+      const acc = (perDocument[d.file] ??= { file: d.file, model: d.model, first: [], unchanged: [], edited: [], notes: [], without: 0 });
+      if (!d.hoverAvailable) {
+        acc.without++;
+        acc.notes.push(d.note);
+        continue;
+      }
+      acc.preview ??= d.hoverPreview;
       acc.first.push(d.firstHoverMs);
       acc.unchanged.push(d.unchangedMs.median);
       acc.edited.push(d.editedMs.median);
@@ -59,16 +63,21 @@ export async function measureExtensionHost({ suite, sessions, verbose }) {
       activateWallMs: summarize(runs.map((r) => r.activation.activateWallMs)),
       activateBodyMs: summarize(runs.map((r) => r.activation.activateBodyMs).filter((x) => typeof x === 'number')),
     },
-    hover: Object.values(perDocument).map((d) => ({
-      file: d.file,
-      model: d.model,
-      hoverAvailable: d.hoverAvailable,
-      preview: d.preview,
-      // Medians of each session's median (each session hovers 30 times unchanged, 15 times after an edit).
-      firstHoverMs: d.hoverAvailable ? summarize(d.first) : null,
-      unchangedMs: d.hoverAvailable ? summarize(d.unchanged) : null,
-      editedMs: d.hoverAvailable ? summarize(d.edited) : null,
-    })),
+    hover: Object.values(perDocument).map((d) => {
+      const any = d.first.length > 0;
+      return {
+        file: d.file,
+        model: d.model,
+        hoverAvailable: any,
+        sessionsWithoutHover: d.without,
+        notes: d.notes,
+        preview: d.preview,
+        // Medians of each session's median (each session hovers 30 times unchanged, 15 times after an edit).
+        firstHoverMs: any ? summarize(d.first) : null,
+        unchangedMs: any ? summarize(d.unchanged) : null,
+        editedMs: any ? summarize(d.edited) : null,
+      };
+    }),
     sessionsRaw: runs,
   };
 }

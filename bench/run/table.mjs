@@ -182,6 +182,7 @@ export function renderTable(r) {
           x.hover.map((h) => (h.hoverAvailable ? [`${h.file} (${h.model})`, ms(h.firstHoverMs.median), ms(h.unchangedMs.median), ms(h.editedMs.median)] : [`${h.file} (${h.model})`, 'no hover', '-', '-'])),
         ),
       );
+      for (const h of x.hover) if (h.sessionsWithoutHover > 0) out.push(`${h.file}: no hover in ${h.sessionsWithoutHover} of ${x.sessions} sessions (${h.notes.join('; ')})`);
     }
   }
 
