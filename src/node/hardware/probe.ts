@@ -229,6 +229,8 @@ function appleSiliconFallback(gpus: GpuInfo[], cpuModel: string): GpuInfo[] {
 
 export async function probeHardware(opts: ProbeOptions): Promise<HardwareProfile> {
   const timeoutMs = Number.isFinite(opts.timeoutMs) ? Math.min(120_000, Math.max(100, opts.timeoutMs)) : 5000;
+  // Loading the library is not part of the probe's time limit.
+  si();
   const deadline = Date.now() + timeoutMs;
   const [cpu, ram, disk, gpus] = await Promise.all([
     probeCpu(deadline, timeoutMs),
