@@ -13,7 +13,9 @@
  * - a class whose arguments come from an instantiation elsewhere also depends on
  *   every statement that names it.
  * Identifiers are read from the text, so words in strings and comments only widen
- * the set.
+ * the set. Not covered: a model whose constructor changes module state that another
+ * model's constructor reads while both are profiled (not at module level), such as a
+ * global counter bumped in `__init__`; model code rarely does this.
  */
 import type { Arg, Expr, Stmt } from './ast';
 
