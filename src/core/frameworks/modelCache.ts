@@ -23,7 +23,30 @@ export interface CachedModel {
 
 /** Entries kept, over all documents (least recently used go first). */
 const LIMIT = 512;
+/** Layer nodes kept over all graphs: a 7B-parameter transformer is about a thousand; this bounds the memory held. */
+const LAYER_LIMIT = 100_000;
 const store = new Map<string, CachedModel>();
+const layersOf = new Map<string, number>();
+let layersKept = 0;
+
+function forget(key: string): void {
+  if (!store.delete(key)) return;
+  layersKept -= layersOf.get(key) ?? 0;
+  layersOf.delete(key);
+}
+
+function countLayers(graph: ModelGraph | undefined): number {
+  if (!graph) return 0;
+  let n = 0;
+  const stack = [graph.root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    n++;
+    for (const c of node.children) stack.push(c);
+  }
+  return n;
+}
+
 /**
  * Keys kept per model (file, kind, name): typing inside a model makes a new key at every
  * keystroke; the newest two are worth keeping (the current text and the one before, for undo).
@@ -33,6 +56,8 @@ const versions = new Map<string, string[]>();
 
 registerCache(() => {
   store.clear();
+  layersOf.clear();
+  layersKept = 0;
   versions.clear();
   clearDependencyMemo();
 });
@@ -90,14 +115,18 @@ export class ModelCacheScope {
   set(key: string, value: CachedModel): void {
     // A result cut short by a budget depends on the machine's load, not on the source.
     if (value.graph?.findings.some((f) => f.code.startsWith('budget'))) return;
+    forget(key);
+    const layers = countLayers(value.graph);
     store.set(key, value);
+    layersOf.set(key, layers);
+    layersKept += layers;
     const model = this.models.get(key);
     if (model !== undefined) {
       const list = (versions.get(model) ?? []).filter((k) => k !== key);
       list.push(key);
-      while (list.length > VERSIONS_PER_MODEL) store.delete(list.shift()!);
+      while (list.length > VERSIONS_PER_MODEL) forget(list.shift()!);
       versions.set(model, list);
     }
-    if (store.size > LIMIT) store.delete(store.keys().next().value as string);
+    while (store.size > 1 && (store.size > LIMIT || layersKept > LAYER_LIMIT)) forget(store.keys().next().value as string);
   }
 }
