@@ -10,7 +10,7 @@ import { notebookToSource } from './notebook';
 import type { ModelGraph } from './graph';
 import type { DeviceSpec } from './hardware/types';
 import type { EstimateOptions } from './options';
-import type { FileReport } from './report';
+import type { FileReport, ModelReport } from './report';
 import type { Finding } from './source';
 import type { SourceHost } from './sourceHost';
 
@@ -57,7 +57,28 @@ export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; f
 }
 
 function evaluateContext(req: AnalyzeRequest): EvaluateContext {
-  return { file: req.file, host: req.host, options: req.options, budgets: req.budgets, ignoreProfileComments: req.ignoreProfileComments };
+  return {
+    file: req.file,
+    host: req.host,
+    options: req.options,
+    budgets: req.budgets,
+    models: req.models,
+    ignoreProfileComments: req.ignoreProfileComments,
+  };
+}
+
+/**
+ * Reports of graphs that came back unchanged from the evaluation's model cache, for the
+ * same options and devices: the estimate is not made again. Reports are read-only.
+ */
+const reports = new WeakMap<ModelGraph, { key: string; report: ModelReport }>();
+
+function reportFor(graph: ModelGraph, req: AnalyzeRequest, key: string): ModelReport {
+  const hit = reports.get(graph);
+  if (hit && hit.key === key) return hit.report;
+  const report = buildModelReport(graph, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes });
+  reports.set(graph, { key, report });
+  return report;
 }
 
 export function analyzeDocument(req: AnalyzeRequest): FileReport {
@@ -65,9 +86,8 @@ export function analyzeDocument(req: AnalyzeRequest): FileReport {
   const { graphs, findings } = evaluateDocument(req);
   const t1 = now();
   const wanted = req.models && req.models.length > 0 ? new Set(req.models) : undefined;
-  const models = graphs
-    .filter((g) => !wanted || wanted.has(g.name))
-    .map((g) => buildModelReport(g, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes }));
+  const estimateKey = JSON.stringify([req.options, req.devices, req.freeDiskBytes ?? null]);
+  const models = graphs.filter((g) => !wanted || wanted.has(g.name)).map((g) => reportFor(g, req, estimateKey));
   const t2 = now();
   return { file: req.file, models, findings, timings: { parseMs: 0, evaluateMs: t1 - t0, estimateMs: t2 - t1 } };
 }

@@ -70,6 +70,15 @@ describe('panel what-if', () => {
       assert.deepEqual(controls.fit, withComment.fit);
     });
 
+    it('do not take a graph the comments shaped from the model cache when the same options come without them', () => {
+      const options = { batch: 8, input: [1, 28, 28] };
+      const withComment = report(MNIST, 'MnistCNN', options);
+      const controls = report(MNIST, 'MnistCNN', options, true);
+      // torch: Conv2d(1, 32, kernel_size=3, padding=1) keeps 28x28; the batch is the comment's 64, then the panel's 8.
+      assert.deepEqual(withComment.layers.find((l) => l.path === 'conv1')?.outputShape, [[64, 32, 28, 28]]);
+      assert.deepEqual(controls.layers.find((l) => l.path === 'conv1')?.outputShape, [[8, 32, 28, 28]]);
+    });
+
     it('leave the comments out in the analysis worker job too', () => {
       const job = { ...MNIST, kind: 'python' as const, options: { ...DEFAULT_OPTIONS, batch: 32, input: [1, 28, 28] }, devices: [], timeBudgetMs: 10_000, host: null };
       const honoured = runAnalysisJob(job).models.find((m) => m.name === 'MnistCNN')!;
