@@ -183,6 +183,27 @@ describe('panel webview in Chromium', function () {
     assert.deepEqual((await sentAtLeast(page, 'revealLayer')).at(-1), { type: 'revealLayer', modelId: 'fixture#model', line: gpt.layers[0].line, layerPath: '' });
   });
 
+  it('shows the layer names when Tab reaches the rows of a table wider than a narrow panel', async () => {
+    await page.setViewportSize({ width: 650, height: 900 });
+    const scroll = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('.table-scroll') as unknown as PageElement & { scrollLeft: number; scrollWidth: number; clientWidth: number };
+        return { left: box.scrollLeft, overflow: box.scrollWidth - box.clientWidth, path: document.activeElement?.dataset.path };
+      });
+    // The last column's header is off to the right: focusing it scrolls the table.
+    await page.focus('[data-testid="sort-paramShare"]');
+    const atHeader = await scroll();
+    assert.ok(atHeader.overflow > 0 && atHeader.left > 0, `the table overflows and scrolled: ${JSON.stringify(atHeader)}`);
+    await page.keyboard.press('Tab');
+    assert.deepEqual(await scroll(), { left: 0, overflow: atHeader.overflow, path: '' });
+    // A click on a number keeps the scroll the person chose.
+    await page.evaluate(() => {
+      (document.querySelector('.table-scroll') as unknown as { scrollLeft: number }).scrollLeft = 120;
+    });
+    await page.click('[data-testid="layer-row"][data-path="transformer.wte"] td.num');
+    assert.equal((await scroll()).left, 120);
+  });
+
   it('sorts by a column within each module', async () => {
     await page.click('[data-testid="sort-params"]');
     const paths = await page.locator('[data-testid="layer-row"]').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.path));
