@@ -81,7 +81,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     const op = methods.get(name);
     return op ? op(rt, args, new Map(), loc) : unknown(name);
   };
-  const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow', '&': 'logical_and', '|': 'logical_or' };
+  const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow', '%': 'remainder', '//': 'floor_divide', '&': 'logical_and', '|': 'logical_or' };
   const CMP: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
   interp.tensors = {
     attr: (t, name, loc) => {
@@ -96,7 +96,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
       if (!name) return unknown(`tensor ${op}`);
       if (op === '-' && a.t !== 'tensor') return callOp('sub', [b, a], loc);
       if (op === '/' && a.t !== 'tensor') return callOp('div', [b, a], loc);
-      if (op === '**' && a.t !== 'tensor') return callOp('pow', [b, a], loc);
+      if ((op === '**' || op === '%' || op === '//') && a.t !== 'tensor') return callOp(name, [b, a], loc);
       return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
     },
     unary: (op, t, loc) => (op === '-' ? callOp('neg', [t], loc) : op === '~' ? callOp('logical_not', [t], loc) : t),
