@@ -93,7 +93,8 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     },
     binop: (op, a, b, loc) => {
       const name = BIN[op];
-      if (!name) return unknown(`tensor ${op}`);
+      // An operator without a rule loses the shape: say so, or later layers go quietly blank.
+      if (!name) return interp.unknownAt(`tensor operator ${op}`, loc);
       if (op === '-' && a.t !== 'tensor') return callOp('sub', [b, a], loc);
       if (op === '/' && a.t !== 'tensor') return callOp('div', [b, a], loc);
       if ((op === '**' || op === '%' || op === '//') && a.t !== 'tensor') return callOp(name, [b, a], loc);
@@ -108,7 +109,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     },
     compare: (op, a, b, loc) => {
       const name = CMP[op];
-      if (!name) return unknown(`tensor ${op}`);
+      if (!name) return interp.unknownAt(`tensor comparison ${op}`, loc);
       return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
     },
   };
