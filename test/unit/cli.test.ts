@@ -65,6 +65,54 @@ describe('model-profiler CLI', function () {
     assert.ok(cnn.storage.checkpointBytes.fp32! >= 421_834 * 4);
   });
 
+  it('lets a flag win over the model\'s # profile: comment: --batch 8 against "# profile: batch=64"', () => {
+    const r = cli('profile', 'examples/mnist_cnn.py', '--json', '--no-detect', '--model', 'MnistCNN', '--batch', '8', '--precision', 'bf16-mixed');
+    assert.equal(r.code, 0, r.stderr);
+    const cnn = (JSON.parse(r.stdout) as { models: Array<JsonModel & { options: { batch: number; precision: string } }> }).models[0]!;
+    assert.equal(cnn.options.batch, 8);
+    assert.equal(cnn.options.precision, 'bf16-mixed');
+    // The same per-sample MACs as above (conv and linear rules), at batch 8 instead of the comment's 64.
+    const perSample = 1 * 9 * 32 * 28 * 28 + 32 * 9 * 64 * 14 * 14 + 3136 * 128 + 128 * 10;
+    assert.equal(cnn.macs.forward, 8 * perSample);
+    // bf16-mixed with AdamW under torch.autocast: fp32 weights and gradients, fp32 Adam m and v, and a
+    // 16-bit copy of the weights (HF "model memory anatomy"): 4 + 4 + 8 + 2 = 18 bytes per parameter.
+    const t = cnn.memory.train!;
+    // The weights term also holds the 194 BatchNorm buffer elements, kept in fp32 (4 bytes each).
+    assert.equal(t.weightsBytes! + t.gradientsBytes! + t.optimizerBytes! + t.masterWeightsBytes!, 18 * 421_834 + 4 * 194);
+  });
+
+  it('names every itemised term in --json: memory terms, checkpoint formats, compute, time and fit', () => {
+    const r = cli('profile', 'examples/gpt_mini.py', '--json', '--no-detect', '--model', 'GPTMini', '--device', 'A100 80GB', '--mode', 'infer', '--training-tokens', '1000000');
+    assert.equal(r.code, 0, r.stderr);
+    const m = (JSON.parse(r.stdout) as { models: Array<Record<string, any>> }).models[0]!;
+    const terms = ['weightsBytes', 'gradientsBytes', 'optimizerBytes', 'masterWeightsBytes', 'activationsBytes', 'kvCacheBytes', 'overheadBytes', 'fragmentationBytes', 'totalBytes'];
+    for (const mode of ['train', 'inference']) {
+      for (const term of terms) assert.equal(typeof m.memory[mode][term], 'number', `memory.${mode}.${term}`);
+      // Each term carries its one-line explanation.
+      for (const term of terms.filter((k) => k !== 'totalBytes' && m.memory[mode][k] > 0)) assert.equal(typeof m.memory[mode].explain[term], 'string', `memory.${mode}.explain.${term}`);
+    }
+    // KV cache = 2 · layers · kv_heads · head_dim · seq · batch · bytes (reference/estimation.md): the
+    // example's config has 4 layers, 4 heads of 256/4 = 64, and its `# profile: batch=16 seq=256`; fp32.
+    assert.equal(m.memory.inference.kvCacheBytes, 2 * 4 * 4 * 64 * 256 * 16 * 4);
+    for (const format of ['fp32', 'fp16', 'bf16', 'fp8', 'int8', 'int4', 'nf4', 'gguf-q4_0', 'gguf-q4_k', 'gguf-q5_k', 'gguf-q6_k', 'gguf-q8_0']) {
+      assert.equal(typeof m.storage.checkpointBytes[format], 'number', `storage.checkpointBytes.${format}`);
+    }
+    assert.equal(typeof m.storage.trainingCheckpointBytes, 'number');
+    for (const key of ['forward', 'backward', 'trainStep', 'perSample', 'perToken', 'training', 'trainingCheck']) {
+      assert.equal(typeof m.macs[key], 'number', `macs.${key}`);
+      assert.equal(m.flops[key], 2 * m.macs[key], `flops.${key} = 2 × macs.${key}`);
+    }
+    const time = m.time[0];
+    assert.equal(time.deviceName, 'A100 80GB');
+    assert.equal(time.utilization, 0.4);
+    assert.ok(['compute', 'memory'].includes(time.bound));
+    assert.equal(typeof time.tokensPerSecond, 'number');
+    const fit = m.fit[0];
+    for (const key of ['device', 'verdict', 'requiredBytes', 'availableBytes', 'minGpus', 'maxBatch', 'recommendations', 'reason']) assert.ok(key in fit, `fit.${key}`);
+    assert.equal(fit.device, 'A100 80GB');
+    assert.ok(Array.isArray(m.assumptions) && m.assumptions.length > 0);
+  });
+
   it('prints a torchinfo-like table with source lines', () => {
     const r = cli('profile', 'examples/mnist_cnn.py', '--no-detect', '--model', 'MnistCNN');
     assert.equal(r.code, 0, r.stderr);
