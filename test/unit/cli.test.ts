@@ -84,12 +84,25 @@ describe('model-profiler CLI', function () {
   it('names every itemised term in --json: memory terms, checkpoint formats, compute, time and fit', () => {
     const r = cli('profile', 'examples/gpt_mini.py', '--json', '--no-detect', '--model', 'GPTMini', '--device', 'A100 80GB', '--mode', 'infer', '--training-tokens', '1000000');
     assert.equal(r.code, 0, r.stderr);
-    const m = (JSON.parse(r.stdout) as { models: Array<Record<string, any>> }).models[0]!;
+    type Numbers = Record<string, number>;
+    const m = (
+      JSON.parse(r.stdout) as {
+        models: Array<{
+          memory: Record<'train' | 'inference', Numbers & { explain: Record<string, string> }>;
+          storage: { checkpointBytes: Numbers; trainingCheckpointBytes: number };
+          macs: Numbers;
+          flops: Numbers;
+          time: Array<{ deviceName: string; utilization: number; bound: string; tokensPerSecond?: number }>;
+          fit: Array<Record<string, unknown>>;
+          assumptions: string[];
+        }>;
+      }
+    ).models[0]!;
     const terms = ['weightsBytes', 'gradientsBytes', 'optimizerBytes', 'masterWeightsBytes', 'activationsBytes', 'kvCacheBytes', 'overheadBytes', 'fragmentationBytes', 'totalBytes'];
-    for (const mode of ['train', 'inference']) {
+    for (const mode of ['train', 'inference'] as const) {
       for (const term of terms) assert.equal(typeof m.memory[mode][term], 'number', `memory.${mode}.${term}`);
       // Each term carries its one-line explanation.
-      for (const term of terms.filter((k) => k !== 'totalBytes' && m.memory[mode][k] > 0)) assert.equal(typeof m.memory[mode].explain[term], 'string', `memory.${mode}.explain.${term}`);
+      for (const term of terms.filter((k) => k !== 'totalBytes' && m.memory[mode][k]! > 0)) assert.equal(typeof m.memory[mode].explain[term], 'string', `memory.${mode}.explain.${term}`);
     }
     // KV cache = 2 · layers · kv_heads · head_dim · seq · batch · bytes (reference/estimation.md): the
     // example's config has 4 layers, 4 heads of 256/4 = 64, and its `# profile: batch=16 seq=256`; fp32.
@@ -100,14 +113,14 @@ describe('model-profiler CLI', function () {
     assert.equal(typeof m.storage.trainingCheckpointBytes, 'number');
     for (const key of ['forward', 'backward', 'trainStep', 'perSample', 'perToken', 'training', 'trainingCheck']) {
       assert.equal(typeof m.macs[key], 'number', `macs.${key}`);
-      assert.equal(m.flops[key], 2 * m.macs[key], `flops.${key} = 2 × macs.${key}`);
+      assert.equal(m.flops[key], 2 * m.macs[key]!, `flops.${key} = 2 × macs.${key}`);
     }
-    const time = m.time[0];
+    const time = m.time[0]!;
     assert.equal(time.deviceName, 'A100 80GB');
     assert.equal(time.utilization, 0.4);
     assert.ok(['compute', 'memory'].includes(time.bound));
     assert.equal(typeof time.tokensPerSecond, 'number');
-    const fit = m.fit[0];
+    const fit = m.fit[0]!;
     for (const key of ['device', 'verdict', 'requiredBytes', 'availableBytes', 'minGpus', 'maxBatch', 'recommendations', 'reason']) assert.ok(key in fit, `fit.${key}`);
     assert.equal(fit.device, 'A100 80GB');
     assert.ok(Array.isArray(m.assumptions) && m.assumptions.length > 0);
