@@ -6,15 +6,22 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  return cliWith({}, ...args);
+}
+
+/** The CLI with a stand-in tool folder first on PATH (test/fixtures/bin/<name>). */
+function cliWith(env: { standIn?: string }, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const path = env.standIn ? `${join(ROOT, 'test/fixtures/bin', env.standIn)}${delimiter}${process.env.PATH ?? ''}` : process.env.PATH;
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
+    env: { ...process.env, PATH: path },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -168,6 +175,37 @@ describe('model-profiler CLI', function () {
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, reason);
     }
+  });
+
+  it('answers fits against the detected GPUs when no --device is given (stand-in nvidia-smi, two RTX 4090)', () => {
+    // test/fixtures/hardware/nvidia-smi/two-rtx4090-query.csv: two "NVIDIA GeForce RTX 4090" with 24564 MiB each.
+    const card = `${((24564 * 2 ** 20) / 1e9).toFixed(1)} GB`; // 25.8 GB
+    const small = cliWith({ standIn: 'two-cards' }, 'fits', 'examples/mnist_cnn.py', '--model', 'MnistCNN', '--mode', 'train');
+    assert.equal(small.code, 0, small.stdout + small.stderr);
+    assert.match(small.stdout.trim(), new RegExp(`^MnistCNN needs ~[\\d.]+ MB to train \\(batch 64, fp32, AdamW\\); fits the RTX 4090 \\(${card.replace('.', '\\.')}\\)$`));
+    // Llama-2-7B, 6,738,415,616 params: 16 bytes each for fp32 AdamW training (~108 GB), beyond one 24 GiB card.
+    const big = cliWith({ standIn: 'two-cards' }, 'fits', 'test/fixtures/pytorch/llama.py', '--model', 'llama2_7b', '--mode', 'train');
+    assert.equal(big.code, 1, big.stdout + big.stderr);
+    assert.match(big.stdout, /RTX 4090/);
+    assert.equal(big.stdout.trim().split('\n').length, 1);
+  });
+
+  it('lists every detected card in hardware --json (stand-in nvidia-smi, two RTX 4090)', () => {
+    const r = cliWith({ standIn: 'two-cards' }, 'hardware', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      hardware: { gpus: Array<{ model: string; memoryTotalBytes: number; memoryFreeBytes: number; driver: string }> };
+      devices: Array<{ id: string; memoryBytes: number }>;
+    };
+    // The capture: 24564 MiB total on both, 507 and 459 MiB used, driver 550.163.01.
+    assert.deepEqual(
+      out.hardware.gpus.map((g) => [g.model, g.memoryTotalBytes, g.memoryFreeBytes, g.driver]),
+      [
+        ['NVIDIA GeForce RTX 4090', 24564 * 2 ** 20, (24564 - 507) * 2 ** 20, '550.163.01'],
+        ['NVIDIA GeForce RTX 4090', 24564 * 2 ** 20, (24564 - 459) * 2 ** 20, '550.163.01'],
+      ],
+    );
+    assert.deepEqual(out.devices.map((d) => d.id).slice(0, 2), ['local-gpu-0', 'local-gpu-1']);
   });
 
   it('rejects an unknown device by name', () => {
