@@ -78,6 +78,8 @@ describe('model-profiler CLI', function () {
     const cnn = (JSON.parse(r.stdout) as { models: Array<JsonModel & { options: { batch: number; precision: string } }> }).models[0]!;
     assert.equal(cnn.options.batch, 8);
     assert.equal(cnn.options.precision, 'bf16-mixed');
+    // The graph itself is traced at the flag's batch: Conv2d(1, 32, 3, padding=1) on 1×28×28.
+    assert.deepEqual(cnn.layers.find((l) => l.path === 'conv1')?.outputShape, [[8, 32, 28, 28]]);
     // The same per-sample MACs as above (conv and linear rules), at batch 8 instead of the comment's 64.
     const perSample = 1 * 9 * 32 * 28 * 28 + 32 * 9 * 64 * 14 * 14 + 3136 * 128 + 128 * 10;
     assert.equal(cnn.macs.forward, 8 * perSample);

@@ -2,7 +2,8 @@
  * The options an estimate runs with: settings, overridden by the model's `# profile:` comment,
  * with every value checked. Bad values never throw: they fall back to the default with a finding.
  */
-import type { ModelGraph, ProfileOverrides } from '../graph';
+import type { ModelGraph } from '../graph';
+import { withoutPinned } from '../profileComment';
 import {
   ATTENTION_KERNELS,
   DEFAULT_OPTIONS,
@@ -21,13 +22,6 @@ function positiveInt(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : undefined;
 }
 
-/** The comment's values less those a person set for this run. */
-function withoutPinned(p: ProfileOverrides, pinned: Set<keyof EstimateOptions>): ProfileOverrides {
-  const out: ProfileOverrides = { ...p };
-  for (const key of ['batch', 'seq', 'input', 'precision', 'optimizer', 'mode'] as const) if (pinned.has(key)) delete out[key];
-  return out;
-}
-
 export function resolveOptions(graph: ModelGraph, base: EstimateOptions): { options: EstimateOptions; findings: Finding[] } {
   const findings: Finding[] = [];
   const o: EstimateOptions = { ...DEFAULT_OPTIONS, ...base, loraTargets: [...(base.loraTargets ?? DEFAULT_OPTIONS.loraTargets)] };
@@ -38,8 +32,7 @@ export function resolveOptions(graph: ModelGraph, base: EstimateOptions): { opti
   // An example call's batch is part of the input it gives, unless a person asked for another batch.
   if (!base.batchFromUser && graph.input?.source === 'example' && positiveInt(graph.input.batch)) o.batch = graph.input.batch;
 
-  const pinned = new Set(base.overridesProfile ?? []);
-  const p = graph.profile && pinned.size > 0 ? withoutPinned(graph.profile, pinned) : graph.profile;
+  const p = withoutPinned(graph.profile, base);
   if (p) {
     const bad = (key: string, value: unknown, expected: string): void =>
       warn('estimate/profile-invalid', `\`# profile: ${key}=${String(value)}\` is not ${expected}; the setting is used instead`, p.range);

@@ -10,6 +10,7 @@ import type { InstV, TensorV, Value } from '../../python/values';
 import type { Expr } from '../../python/ast';
 import type { ArgValue } from '../layerSpec';
 import type { TorchRuntime } from './runtime';
+import { withoutPinned } from '../../profileComment';
 
 export interface ExampleCall {
   args: Value[];
@@ -238,7 +239,8 @@ export function resolveInput(
   model: InstV,
   opts: { options: EstimateOptions; profile?: ProfileOverrides; examples: ExampleCall[]; text: string },
 ): ResolvedInput | { missing: string } {
-  const { options, profile, examples } = opts;
+  const { options, examples } = opts;
+  const profile = withoutPinned(opts.profile, options);
   const batch = profile?.batch ?? options.batch;
   const batchWhy = profile?.batch ? 'batch from # profile:' : 'batch from settings';
   const maxSeq = modelMaxSeq(rt, model);
