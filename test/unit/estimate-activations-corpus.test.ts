@@ -14,6 +14,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gatherFacts } from '../../src/core/estimate/facts';
 import { buildModelReport } from '../../src/core/estimate/index';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import type { ModelGraph } from '../../src/core/graph';
@@ -118,6 +119,18 @@ describe('training activations of the fixture corpus against torch autograd (wit
       });
     }
   }
+
+  it('runs the blocks at the tokens the input gives: a # profile: token count, ViT patches', () => {
+    const gpt = JSON.parse(readFileSync(join(EXPECTED, 'gpt.json'), 'utf8')) as { models: ExpectedModel[] };
+    const gpt2 = graphsOf('gpt.py', gpt.models).find((g) => g.name === 'gpt2_small')!;
+    // `# profile: input=(256,) batch=2` on a token model: 256 tokens, not GPT-2's 1024 context.
+    assert.equal(gpt2.input?.seq, 256);
+    assert.equal(gatherFacts(gpt2).seq0, 256);
+    const vit = JSON.parse(readFileSync(join(EXPECTED, 'vit.json'), 'utf8')) as { models: ExpectedModel[] };
+    const b16 = graphsOf('vit.py', vit.models).find((g) => g.name === 'vit_b_16')!;
+    // ViT-B/16 at 224×224: (224/16)² = 196 patches + the class token = 197 tokens (Dosovitskiy et al. 2021).
+    assert.equal(gatherFacts(b16).seq0, 197);
+  });
 
   after(() => {
     // Every measured model but the two listed is compared: a corpus change cannot silently empty this suite.

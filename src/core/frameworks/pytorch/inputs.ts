@@ -261,7 +261,8 @@ export function resolveInput(
   if (profile?.input) {
     const shape = [batch, ...profile.input];
     const dtype = tokenModel && profile.input.length === 1 ? 'int' : 'float';
-    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'comment', `input ${shapeText(profile.input)} from # profile: (line ${profile.range.start.line + 1}), ${batchWhy}`) };
+    const tokens = dtype === 'int' ? profile.input[0] : undefined;
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'comment', `input ${shapeText(profile.input)} from # profile: (line ${profile.range.start.line + 1}), ${batchWhy}`, tokens) };
   }
   if (profile?.seq && tokenModel) {
     const shape = [batch, profile.seq];
@@ -295,7 +296,8 @@ export function resolveInput(
   if (options.input && options.input.length) {
     const shape = [batch, ...options.input];
     const dtype = tokenModel && options.input.length === 1 ? 'int' : 'float';
-    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'setting', `input ${shapeText(options.input)} from settings, ${batchWhy}`) };
+    const tokens = dtype === 'int' ? options.input[0] : undefined;
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'setting', `input ${shapeText(options.input)} from settings, ${batchWhy}`, tokens) };
   }
   if (options.seq && tokenModel) {
     const shape = [batch, options.seq];
