@@ -79,14 +79,13 @@ describe('training activations of the fixture corpus against torch autograd (wit
   });
 
   const graphs = new Map<string, ModelGraph[]>();
-  const graphsOf = (rel: string, models: ExpectedModel[]): ModelGraph[] => {
+  const graphsOf = (rel: string): ModelGraph[] => {
     let list = graphs.get(rel);
     if (!list) {
       const file = join(FIXTURES, rel).replace(/\\/g, '/');
-      // Evaluated at the batch of the file's example call, as scripts/torch_ground_truth.py ran it.
-      const example = models.find((m) => m.input.source === 'example');
-      const options = { ...DEFAULT_OPTIONS, batch: example ? example.input.batch : DEFAULT_OPTIONS.batch };
-      list = evaluateModels(readFileSync(file, 'utf8'), { file, host, options }).graphs;
+      // Evaluated with the default settings, as the editor does: an example call gives its own batch
+      // (seq-first for nn.GRU / nn.Transformer), a `# profile:` comment its batch.
+      list = evaluateModels(readFileSync(file, 'utf8'), { file, host, options: DEFAULT_OPTIONS }).graphs;
       graphs.set(rel, list);
     }
     return list;
@@ -100,7 +99,7 @@ describe('training activations of the fixture corpus against torch autograd (wit
       if (!model.savedBytes || OUTSIDE_THE_FORMULA.has(`${rel}:${model.name}`)) continue;
       const measured = model.savedBytes;
       it(`${rel} ${model.name}: ${Object.entries(measured).map(([b, v]) => `batch ${b} ${v.toLocaleString('en-US')} B`).join(', ')}`, () => {
-        const graph = graphsOf(rel, expected.models).find((g) => g.name === model.name && g.framework === 'pytorch');
+        const graph = graphsOf(rel).find((g) => g.name === model.name && g.framework === 'pytorch');
         assert.ok(graph, `${model.name} not found`);
         // torch 1.13 has no F.scaled_dot_product_attention: the script measured eager attention there.
         const eager = model.notes.some((n) => n.includes('eager reference'));
@@ -120,14 +119,21 @@ describe('training activations of the fixture corpus against torch autograd (wit
     }
   }
 
+  it('reads the batch of a sequence-first example call from its second dimension (nn.GRU, nn.Transformer)', () => {
+    // seq2seq_gru.py calls model(src, trg) with src [20, 32]: 20 steps of a batch of 32 for its nn.GRU.
+    const gru = graphsOf('seq2seq_gru.py').find((g) => g.name === 'model')!;
+    assert.deepEqual([gru.input?.batch, gru.input?.seq], [32, 20]);
+    // transformer_seq2seq.py: src [24, 8] for nn.Transformer (batch_first=False): batch 8, 24 tokens.
+    const translation = graphsOf('transformer_seq2seq.py').find((g) => g.name === 'model')!;
+    assert.deepEqual([translation.input?.batch, translation.input?.seq], [8, 24]);
+  });
+
   it('runs the blocks at the tokens the input gives: a # profile: token count, ViT patches', () => {
-    const gpt = JSON.parse(readFileSync(join(EXPECTED, 'gpt.json'), 'utf8')) as { models: ExpectedModel[] };
-    const gpt2 = graphsOf('gpt.py', gpt.models).find((g) => g.name === 'gpt2_small')!;
+    const gpt2 = graphsOf('gpt.py').find((g) => g.name === 'gpt2_small')!;
     // `# profile: input=(256,) batch=2` on a token model: 256 tokens, not GPT-2's 1024 context.
     assert.equal(gpt2.input?.seq, 256);
     assert.equal(gatherFacts(gpt2).seq0, 256);
-    const vit = JSON.parse(readFileSync(join(EXPECTED, 'vit.json'), 'utf8')) as { models: ExpectedModel[] };
-    const b16 = graphsOf('vit.py', vit.models).find((g) => g.name === 'vit_b_16')!;
+    const b16 = graphsOf('vit.py').find((g) => g.name === 'vit_b_16')!;
     // ViT-B/16 at 224×224: (224/16)² = 196 patches + the class token = 197 tokens (Dosovitskiy et al. 2021).
     assert.equal(gatherFacts(b16).seq0, 197);
   });
