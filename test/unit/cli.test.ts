@@ -144,6 +144,15 @@ describe('model-profiler CLI', function () {
     assert.match(r.stdout, /1 MAC = 2 FLOPs/);
   });
 
+  it("lets a flag win over the same key of a # profile: comment, and keeps the comment's other keys", () => {
+    const r = cli('profile', 'examples/mnist_cnn.py', '--json', '--no-detect', '--model', 'MnistCNN', '--batch', '8');
+    assert.equal(r.code, 0, r.stderr);
+    const cnn = (JSON.parse(r.stdout) as { models: JsonModel[] }).models[0]!;
+    // --batch 8 replaces the comment's batch=64; its input=1,28,28 still applies:
+    // torch: Conv2d(1, 32, 3, padding=1) on a [8, 1, 28, 28] input gives [8, 32, 28, 28].
+    assert.deepEqual(cnn.layers.find((l) => l.path === 'conv1')?.outputShape, [[8, 32, 28, 28]]);
+  });
+
   it('answers fits with exit 0 and one line when the model fits', () => {
     const r = cli('fits', 'examples/mnist_cnn.py', '--model', 'MnistCNN', '--device', 'A100 80GB', '--mode', 'train');
     assert.equal(r.code, 0, r.stdout + r.stderr);

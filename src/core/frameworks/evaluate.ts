@@ -50,6 +50,8 @@ export interface EvaluateContext {
    * for callers whose `options` already hold the comment's values, changed on purpose (the panel's controls).
    */
   ignoreProfileComments?: boolean;
+  /** Options the caller set on purpose (CLI flags): `# profile:` comments keep their other keys but not these. */
+  pinnedOptions?: readonly string[];
   /** Only these models are wanted (CLI --model): plug-ins may skip evaluating the others. */
   models?: string[];
 }
@@ -179,13 +181,21 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
     fileFindings.push(...r.errors);
     if (r.overrides) profiles.set(i, r.overrides);
   });
+  // What the comments contribute once the caller's choices are honoured: nothing when it ignores
+  // them, every key but the pinned ones otherwise.
+  const applied = new Map<number, ProfileOverrides>();
+  if (!ctx.ignoreProfileComments) {
+    const pinned = new Set(ctx.pinnedOptions ?? []);
+    for (const [line, overrides] of profiles) {
+      applied.set(line, Object.fromEntries(Object.entries(overrides).filter(([k]) => !pinned.has(k))) as unknown as ProfileOverrides);
+    }
+  }
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
   const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
-    if (ctx.ignoreProfileComments) return undefined;
-    if (profiles.has(nameLine)) return profiles.get(nameLine);
-    if (profiles.has(startLine)) return profiles.get(startLine);
-    for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (profiles.has(l)) return profiles.get(l);
-    for (let l = startLine - 1; l >= 0 && isCommentLine(l); l--) if (profiles.has(l)) return profiles.get(l);
+    if (applied.has(nameLine)) return applied.get(nameLine);
+    if (applied.has(startLine)) return applied.get(startLine);
+    for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (applied.has(l)) return applied.get(l);
+    for (let l = startLine - 1; l >= 0 && isCommentLine(l); l--) if (applied.has(l)) return applied.get(l);
     return undefined;
   };
 
@@ -252,9 +262,8 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   }
 
   // Models whose source did not change are not evaluated again (see modelCache.ts).
-  // Comments the caller ignores do not shape the models, so they are not part of the key either.
-  const appliedProfiles = ctx.ignoreProfileComments ? new Map<number, ProfileOverrides>() : profiles;
-  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(appliedProfiles, queries));
+  // The key holds the comments as applied: ignored or pinned keys do not shape the models.
+  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(applied, queries));
   dctx.hostQueries = () => queries.size;
   if (ctx.models && ctx.models.length > 0) dctx.only = new Set(ctx.models);
 
