@@ -226,6 +226,27 @@ describe('panel webview in Chromium', function () {
     assert.ok(after > before, `${after} > ${before}`);
   });
 
+  it('posts the LoRA targets, utilisation and training tokens controls', async () => {
+    assert.equal(await page.isDisabled('[data-testid="control-loraTargets"]'), true, 'no LoRA targets for full fine-tuning');
+    await page.selectOption('[data-testid="control-fineTuning"]', 'lora');
+    await page.fill('[data-testid="control-loraTargets"]', 'q_proj, v_proj');
+    await page.fill('[data-testid="control-utilizationPercent"]', '55');
+    await page.fill('[data-testid="control-trainingTokens"]', '300000000000');
+    await page.waitForFunction(() => window.__preview.sent.some((m) => m.type === 'setControls' && 'trainingTokens' in (m['controls'] as object)));
+    const posts = await sent(page, 'setControls');
+    const merged = Object.assign({}, ...posts.map((m) => m.controls as object)) as Record<string, unknown>;
+    assert.deepEqual(merged, { fineTuning: 'lora', loraTargets: ['q_proj', 'v_proj'], utilizationPercent: 55, trainingTokens: 300_000_000_000 });
+  });
+
+  it('does not post LoRA targets that are not module names, and says why', async () => {
+    await page.selectOption('[data-testid="control-fineTuning"]', 'lora');
+    await sentAtLeast(page, 'setControls', 1);
+    await page.fill('[data-testid="control-loraTargets"]', 'q_proj; v_proj');
+    await page.waitForTimeout(500);
+    assert.deepEqual((await sent(page, 'setControls')).map((m) => m.controls), [{ fineTuning: 'lora' }]);
+    assert.match(String(await page.textContent('#control-loraTargets-error')), /^module names are letters, digits, _ \. and -$/);
+  });
+
   it('does not post an invalid batch and says why', async () => {
     await page.fill('[data-testid="control-batch"]', '0');
     await page.waitForTimeout(500);
