@@ -63,7 +63,6 @@ async function profileCommand(args: CliArgs): Promise<number> {
     devices,
     freeDiskBytes: profile?.disk?.freeBytes,
     models: args.models,
-    pinnedOptions: [...args.explicit],
     budgets: { timeMs: 10_000 },
   });
   if (args.models.length > 0 && report.models.length === 0) {

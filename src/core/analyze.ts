@@ -30,8 +30,6 @@ export interface AnalyzeRequest {
   models?: string[];
   /** `# profile:` comments do not override `options` (see EvaluateContext.ignoreProfileComments). */
   ignoreProfileComments?: boolean;
-  /** Options `# profile:` comments must not override (see EvaluateContext.pinnedOptions). */
-  pinnedOptions?: readonly string[];
 }
 
 /** What a path's extension says the document is. */
@@ -66,7 +64,6 @@ function evaluateContext(req: AnalyzeRequest): EvaluateContext {
     budgets: req.budgets,
     models: req.models,
     ignoreProfileComments: req.ignoreProfileComments,
-    pinnedOptions: req.pinnedOptions,
   };
 }
 

@@ -50,8 +50,6 @@ export interface EvaluateContext {
    * for callers whose `options` already hold the comment's values, changed on purpose (the panel's controls).
    */
   ignoreProfileComments?: boolean;
-  /** Options the caller set on purpose (CLI flags): `# profile:` comments keep their other keys but not these. */
-  pinnedOptions?: readonly string[];
   /** Only these models are wanted (CLI --model): plug-ins may skip evaluating the others. */
   models?: string[];
 }
@@ -181,15 +179,9 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
     fileFindings.push(...r.errors);
     if (r.overrides) profiles.set(i, r.overrides);
   });
-  // What the comments contribute once the caller's choices are honoured: nothing when it ignores
-  // them, every key but the pinned ones otherwise.
-  const applied = new Map<number, ProfileOverrides>();
-  if (!ctx.ignoreProfileComments) {
-    const pinned = new Set(ctx.pinnedOptions ?? []);
-    for (const [line, overrides] of profiles) {
-      applied.set(line, Object.fromEntries(Object.entries(overrides).filter(([k]) => !pinned.has(k))) as unknown as ProfileOverrides);
-    }
-  }
+  // The comments the models see: none when the caller ignores them (options.overridesProfile,
+  // keys a person set for this run, is applied where the options are resolved).
+  const applied = ctx.ignoreProfileComments ? new Map<number, ProfileOverrides>() : profiles;
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
   const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
     if (applied.has(nameLine)) return applied.get(nameLine);
@@ -262,7 +254,7 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   }
 
   // Models whose source did not change are not evaluated again (see modelCache.ts).
-  // The key holds the comments as applied: ignored or pinned keys do not shape the models.
+  // The key holds the comments as applied: ignored comments do not shape the models.
   dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(applied, queries));
   dctx.hostQueries = () => queries.size;
   if (ctx.models && ctx.models.length > 0) dctx.only = new Set(ctx.models);
