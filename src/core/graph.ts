@@ -47,6 +47,11 @@ export interface InputSpec {
   batch: number;
   /** Sequence length, for sequence models. */
   seq?: number;
+  /**
+   * Dimension of `shapes[0]` that holds the batch, when it is not 0: sequence-first models
+   * (torch RNNs and attention without batch_first) take [seq, batch, ...].
+   */
+  batchDim?: number;
 }
 
 /**

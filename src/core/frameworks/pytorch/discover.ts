@@ -17,14 +17,16 @@
  */
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
 import { newSink } from '../../python/interp';
-import { completeForwardArgs, type ExampleCall, resolveInput, withAlternative } from './inputs';
+import { completeForwardArgs, type ExampleCall, type ResolvedInput, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
 import type { TorchRuntime } from './runtime';
 import { buildTree } from './toGraph';
+import { settleSequenceLayout } from './sequenceLayout';
 import { Trace } from './trace';
 import { detectTransformer } from './transformerInfo';
 
@@ -215,40 +217,9 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       );
     }
     state.input = resolved.spec;
-    if (!resolved.alternatives?.length) {
-      state.trace = runForward(rt, state.inst, resolved.args, resolved.kwargs, e.nameLoc);
-      return;
-    }
-    // An inferred input may not fit the layers (a 2-D features input for an attention
-    // block, 224² for a CIFAR net): try the usual alternatives, keeping the first that fits.
-    const sink = interp.sink;
-    const attempt = (args: Value[], kwargs: Map<string, Value>) => {
-      interp.sink = newSink();
-      try {
-        const trace = new Trace();
-        state.trace = trace;
-        runForward(rt, state.inst!, args, kwargs, e.nameLoc, trace);
-        return { trace, sink: interp.sink };
-      } finally {
-        interp.sink = sink;
-      }
-    };
-    const first = attempt(resolved.args, resolved.kwargs);
-    let chosen = first;
-    if (first.trace.errors) {
-      for (const a of resolved.alternatives) {
-        if (!interp.timeLeft()) break;
-        const alt = withAlternative(rt, resolved, a);
-        const r = attempt(alt.args, alt.kwargs);
-        if (!r.trace.errors) {
-          chosen = r;
-          state.input = alt.spec;
-          break;
-        }
-      }
-    }
-    state.trace = chosen.trace;
-    for (const f of chosen.sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
+    const traced = traceInput(interp, rt, state.inst, resolved, e.nameLoc, (t) => (state.trace = t));
+    state.trace = traced.trace;
+    state.input = traced.spec;
   });
   if (!state.inst || state.notModule) {
     rt.namedMemo = undefined;
@@ -291,6 +262,66 @@ function finishGraph(
     // Transformer facts are an extra; a model they cannot be read from is still profiled.
   }
   return graph;
+}
+
+/** One traced forward, with the findings it raised (kept only for the attempt chosen). */
+interface Attempt {
+  trace: Trace;
+  sink: Sink;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  spec: InputSpec;
+}
+
+function emitFindings(interp: Interp, sink: Sink): void {
+  for (const f of sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
+}
+
+/**
+ * Trace the model with the resolved input. An inferred input that does not fit the layers
+ * (a 2-D features input for an attention block, 224² for a CIFAR net) gives way to the
+ * first alternative that fits; an input whose batch the model reads in dimension 1
+ * (sequence-first RNNs and attention) is settled, and traced again when it was made batch first.
+ * `onTrace` sees each trace as it starts: a budget stop keeps that trace's partial stats.
+ */
+function traceInput(interp: Interp, rt: TorchRuntime, model: InstV, resolved: ResolvedInput, loc: Loc, onTrace: (t: Trace) => void): { trace: Trace; spec: InputSpec } {
+  const outer = interp.sink;
+  const attempt = (args: Value[], kwargs: Map<string, Value>, spec: InputSpec): Attempt => {
+    const trace = new Trace();
+    onTrace(trace);
+    const sink = newSink();
+    interp.sink = sink;
+    try {
+      runForward(rt, model, args, kwargs, loc, trace);
+    } catch (err) {
+      interp.sink = outer;
+      emitFindings(interp, sink);
+      throw err;
+    }
+    interp.sink = outer;
+    return { trace, sink, args, kwargs, spec };
+  };
+  let chosen = attempt(resolved.args, resolved.kwargs, resolved.spec);
+  if (chosen.trace.errors) {
+    for (const a of resolved.alternatives ?? []) {
+      if (!interp.timeLeft()) break;
+      const alt = withAlternative(rt, resolved, a);
+      const r = attempt(alt.args, alt.kwargs, alt.spec);
+      if (!r.trace.errors) {
+        chosen = r;
+        break;
+      }
+    }
+  }
+  const layout = settleSequenceLayout(rt, chosen.trace.sequenceFirst, chosen.spec, chosen, resolved.example);
+  if (layout && !layout.args) chosen.spec = layout.spec;
+  else if (layout?.args && interp.timeLeft()) {
+    const r = attempt(layout.args, layout.kwargs ?? new Map(), layout.spec);
+    if (r.trace.errors <= chosen.trace.errors && r.trace.sequenceFirst?.batch === layout.spec.batch) chosen = r;
+  }
+  onTrace(chosen.trace);
+  emitFindings(interp, chosen.sink);
+  return { trace: chosen.trace, spec: chosen.spec };
 }
 
 /** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */

@@ -29,6 +29,7 @@ import {
 import { LayerError, type Args, type LayerSpec, type OutTree } from '../layerSpec';
 import { bindArgs, signatureParams } from './catalog/signature';
 import type { ModuleState, TorchRuntime } from './runtime';
+import { sequenceFirstCall } from './sequenceLayout';
 import { Trace } from './trace';
 
 type Kw = Map<string, Value>;
@@ -722,6 +723,7 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
     return unknown(`${spec.type} output`);
   }
   const shapes = tensors.map((t) => t.shape!);
+  if (rt.trace && !rt.trace.sequenceFirst) rt.trace.sequenceFirst = sequenceFirstCall(spec.type, s.args, shapes);
   if (s.lazy) initLayer(rt, self, spec, s.args, loc, layers, specs, shapes);
   // Dropout with p=0 or in eval mode, and Identity, return their input itself.
   if (tensors[0] && (spec.type === 'Identity' || (/Dropout/.test(spec.type) && (s.args.p === 0 || !s.training)))) return args[0]!;

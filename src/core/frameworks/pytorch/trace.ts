@@ -42,6 +42,14 @@ export interface AttentionFacts {
   softmaxOverScores: boolean;
 }
 
+/** A sequence-first layer's call: its input 0 was [seq, batch, features]. */
+export interface SequenceFirstCall {
+  /** Catalog type ("GRU", "MultiheadAttention"). */
+  type: string;
+  seq: number;
+  batch: number;
+}
+
 export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32';
 
 const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
@@ -57,6 +65,8 @@ export class Trace {
   attention: AttentionFacts = { sdpa: false, causal: false, softmaxOverScores: false };
   /** Shape errors and other problems seen during the forward. */
   errors = 0;
+  /** The first call of a sequence-first layer (RNN/LSTM/GRU/MultiheadAttention without batch_first). */
+  sequenceFirst: SequenceFirstCall | undefined;
   /** Foreign modules (transformers backbones) called in the forward: their subtree at the call's shapes. */
   readonly foreign = new Map<object, { root: LayerNode; params: ParamCounts }>();
 
