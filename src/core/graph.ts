@@ -33,8 +33,11 @@ export type ModelKind =
 /** A tensor shape. The batch dimension is included and concrete (the evaluated batch). */
 export type Shape = number[];
 
-/** Where the input shape came from, in the order DESIGN.md ranks the sources. */
-export type InputSource = 'comment' | 'example' | 'setting' | 'build' | 'config' | 'inferred' | 'default';
+/**
+ * Where the input shape came from, in the order DESIGN.md ranks the sources. 'parent': a
+ * helper module (a Block used by a GPT) profiled at the call its parent model made.
+ */
+export type InputSource = 'comment' | 'example' | 'parent' | 'setting' | 'build' | 'config' | 'inferred' | 'default';
 
 export interface InputSpec {
   /** One entry per model input, each with the batch dimension first. */

@@ -19,8 +19,9 @@ import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../g
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
-import type { DiscoveryContext, FrameworkPlugin } from '../registry';
+import type { DiscoveryContext, FrameworkPlugin, Guarded } from '../registry';
 import { newSink } from '../../python/interp';
+import { callerInput, classesInside, findCaller, type CallerRecord, type TracedModel } from './callers';
 import { completeForwardArgs, type ExampleCall, type ResolvedInput, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
@@ -134,8 +135,8 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
 
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
-  const graphs: ModelGraph[] = [];
   const skipped: Entry[] = [];
+  const built: Built[] = [];
   for (const { e } of order) {
     if (!ctx.timeLeft()) {
       skipped.push(e);
@@ -149,8 +150,26 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
         continue;
       }
     }
-    const g = profileEntry(ctx, rt, e, obs);
-    if (g) graphs.push(g);
+    const b = buildEntry(ctx, rt, e);
+    if (b) built.push(b);
+  }
+
+  // Helpers (classes other models use as submodules) are traced after those models, at
+  // the first call the first of them (in source order) makes; the others in source order.
+  const inside = built.map((b) => classesInside(rt, b.inst));
+  const isHelper = built.map((b, i) => b.e.kind === 'class' && inside.some((set, j) => j !== i && set.has(b.inst.cls)));
+  const traced: TracedModel[] = [];
+  const graphs: ModelGraph[] = [];
+  const bySource = built.map((b, i) => ({ b, i })).sort((x, y) => x.b.e.loc.sl - y.b.e.loc.sl || x.b.e.loc.sc - y.b.e.loc.sc);
+  for (const helpers of [false, true]) {
+    bySource.forEach(({ b, i }) => {
+      if (isHelper[i] !== helpers) return;
+      const caller = helpers ? findCaller(rt, b.inst.cls, traced) : undefined;
+      const g = profileEntry(ctx, rt, b, obs, caller, ctx.timeLeft());
+      if (!g) return;
+      graphs.push(g.graph);
+      if (g.trace && g.graph.input) traced.push({ name: b.e.name, root: g.inst, trace: g.trace, input: g.graph.input });
+    });
   }
   if (skipped.length) {
     const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
@@ -175,14 +194,30 @@ function classEntry(ctx: DiscoveryContext, cls: ClassV, def: ClassDef): Entry {
   return e;
 }
 
-function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations): ModelGraph | undefined {
-  const interp = ctx.interp;
-  const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
+/** An entry's module, built under its own budget, before any model is traced. */
+interface Built {
+  e: Entry;
+  inst: InstV;
+  profile?: ProfileOverrides;
+  /** Findings and partial flag of building it. */
+  build: Guarded<unknown>;
+}
+
+interface EntryState {
+  inst?: InstV;
+  trace?: Trace;
+  input?: InputSpec;
+  profile?: ProfileOverrides;
+  notModule?: boolean;
+}
+
+function buildEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry): Built | undefined {
+  const state: EntryState = {};
   state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl, e.kind === 'class' || e.kind === 'builder' ? undefined : e.loc.el);
   if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
     state.profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
   }
-  const g = ctx.guarded(e.name, () => {
+  const build = ctx.guarded(e.name, () => {
     if (e.instance) state.inst = e.instance;
     else if (e.make) {
       rt.captureFirst = true;
@@ -197,37 +232,65 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
-    rt.namedMemo = new Map();
     const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
-    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
-      state.notModule = true;
+    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) state.notModule = true;
+  });
+  if (!state.inst || state.notModule) return undefined;
+  const b: Built = { e, inst: state.inst, build };
+  if (state.profile) b.profile = state.profile;
+  return b;
+}
+
+/**
+ * Trace a built entry and make its graph. A helper without a `# profile:` comment or an
+ * example call of its own is profiled as `caller` ran it, on the very submodule called.
+ */
+function profileEntry(
+  ctx: DiscoveryContext,
+  rt: TorchRuntime,
+  b: Built,
+  obs: TorchObservations,
+  caller: CallerRecord | undefined,
+  timeLeft: boolean,
+): { graph: ModelGraph; inst: InstV; trace?: Trace } | undefined {
+  const interp = ctx.interp;
+  const e = b.e;
+  const state: EntryState = { inst: b.inst };
+  if (b.profile) state.profile = b.profile;
+  const g = ctx.guarded(e.name, () => {
+    if (!timeLeft) {
+      // Built, but the document's time is spent: its counts stand, its forward is not traced.
+      interp.finding('warning', 'budget-time', `${e.name}: the time budget ran out before its forward was traced; shapes, MACs and activations are missing`, e.nameLoc);
       return;
     }
-    const examples = [...(obs.examples.get(state.inst) ?? [])];
-    const cls = state.inst.cls;
+    rt.namedMemo = new Map();
+    const examples = [...(obs.examples.get(b.inst) ?? [])];
+    const cls = b.inst.cls;
     if (!examples.length) for (const [m, ex] of obs.examples) if (m.cls === cls) examples.push(...ex);
-    const resolved = resolveInput(rt, state.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
+    let resolved: ResolvedInput | { missing: string };
+    if (caller && !state.profile && !examples.length) {
+      state.inst = caller.module;
+      resolved = { args: caller.args, kwargs: caller.kwargs, spec: callerInput(rt, caller, ctx.file) };
+    } else resolved = resolveInput(rt, b.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
       return;
     }
-    if (resolved.spec.source !== 'example') {
-      completeForwardArgs(rt, state.inst, resolved, (param) =>
+    if (resolved.spec.source !== 'example' && resolved.spec.source !== 'parent') {
+      completeForwardArgs(rt, b.inst, resolved, (param) =>
         interp.finding('info', 'no-input', `forward() needs '${param}', which nothing in the file gives: add an example call such as \`model(x, ${param})\``, e.nameLoc),
       );
     }
     state.input = resolved.spec;
-    const traced = traceInput(interp, rt, state.inst, resolved, e.nameLoc, (t) => (state.trace = t));
+    const traced = traceInput(interp, rt, state.inst!, resolved, e.nameLoc, (t) => (state.trace = t));
     state.trace = traced.trace;
     state.input = traced.spec;
   });
-  if (!state.inst || state.notModule) {
-    rt.namedMemo = undefined;
-    return undefined;
-  }
   rt.namedMemo ??= new Map();
   try {
-    return finishGraph(ctx, rt, e, state, g);
+    const findings = [...b.build.findings, ...g.findings];
+    const graph = finishGraph(ctx, rt, e, state, { findings, partial: b.build.partial || g.partial });
+    return { graph, inst: state.inst!, trace: state.trace };
   } finally {
     rt.namedMemo = undefined;
   }
@@ -313,7 +376,8 @@ function traceInput(interp: Interp, rt: TorchRuntime, model: InstV, resolved: Re
       }
     }
   }
-  const layout = settleSequenceLayout(rt, chosen.trace.sequenceFirst, chosen.spec, chosen, resolved.example);
+  // A parent's call is taken as it was made; other inputs settle where their batch is.
+  const layout = chosen.spec.source === 'parent' ? undefined : settleSequenceLayout(rt, chosen.trace.sequenceFirst, chosen.spec, chosen, resolved.example);
   if (layout && !layout.args) chosen.spec = layout.spec;
   else if (layout?.args && interp.timeLeft()) {
     const r = attempt(layout.args, layout.kwargs ?? new Map(), layout.spec);

@@ -774,6 +774,15 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
   return out;
 }
 
+/** Lists, tuples and dicts of a call's arguments as they are now: the caller may append to them later (DenseNet's feature list). */
+function snapshot(v: Value, depth = 0): Value {
+  if (depth > 4) return v;
+  if (v.t === 'list') return list(v.items.map((x) => snapshot(x, depth + 1)));
+  if (v.t === 'tuple') return { ...v, items: v.items.map((x) => snapshot(x, depth + 1)) };
+  if (v.t === 'dict') return { ...v, map: new Map([...v.map].map(([h, [k, x]]) => [h, [k, snapshot(x, depth + 1)] as [Value, Value]])) };
+  return v;
+}
+
 /** Module.__call__: run forward under the trace; module-level calls are example inputs. */
 export function callModule(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc: Loc): Value {
   const interp = rt.interp;
@@ -781,6 +790,9 @@ export function callModule(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw,
   const own = !rt.trace;
   const trace = rt.trace ?? new Trace();
   rt.trace = trace;
+  if (!self.cls.builtin && !trace.firstCalls.has(self)) {
+    trace.firstCalls.set(self, { args: args.map((a) => snapshot(a)), kwargs: new Map([...kw].map(([k, v]) => [k, snapshot(v)])), loc, file: interp.file });
+  }
   const forward = interp.getAttr(self, 'forward', loc);
   trace.stack.push(self);
   let out: Value;

@@ -7,7 +7,7 @@
  */
 import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
-import type { InstV, TensorV } from '../../python/values';
+import type { InstV, TensorV, Value } from '../../python/values';
 
 export interface OpStats {
   calls: number;
@@ -50,6 +50,14 @@ export interface SequenceFirstCall {
   batch: number;
 }
 
+/** The arguments a user-defined module's first call received, and where the call is. */
+export interface ModuleCall {
+  args: Value[];
+  kwargs: Map<string, Value>;
+  loc: Loc;
+  file?: string;
+}
+
 export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32';
 
 const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
@@ -67,6 +75,8 @@ export class Trace {
   errors = 0;
   /** The first call of a sequence-first layer (RNN/LSTM/GRU/MultiheadAttention without batch_first). */
   sequenceFirst: SequenceFirstCall | undefined;
+  /** First calls of user-defined modules, in the order they happened (helper classes are profiled at them). */
+  readonly firstCalls = new Map<InstV, ModuleCall>();
   /** Foreign modules (transformers backbones) called in the forward: their subtree at the call's shapes. */
   readonly foreign = new Map<object, { root: LayerNode; params: ParamCounts }>();
 
