@@ -3,14 +3,14 @@
  * estimates -> reports. Every view (CLI, hover, CodeLens, diagnostics, panel) goes
  * through here, so they all show the same numbers.
  */
-import { evaluateModels } from './frameworks/evaluate';
+import { evaluateModels, type EvaluateContext } from './frameworks/evaluate';
 import { analyzeConfigJson } from './hf';
 import { buildModelReport } from './estimate';
 import { notebookToSource } from './notebook';
 import type { ModelGraph } from './graph';
 import type { DeviceSpec } from './hardware/types';
 import type { EstimateOptions } from './options';
-import type { FileReport } from './report';
+import type { FileReport, ModelReport } from './report';
 import type { Finding } from './source';
 import type { SourceHost } from './sourceHost';
 
@@ -28,6 +28,8 @@ export interface AnalyzeRequest {
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
   /** Only these model names (CLI --model). */
   models?: string[];
+  /** `# profile:` comments do not override `options` (see EvaluateContext.ignoreProfileComments). */
+  ignoreProfileComments?: boolean;
 }
 
 /** What a path's extension says the document is. */
@@ -48,10 +50,35 @@ export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; f
   if (kind === 'hf-config') return analyzeConfigJson(req.text, req.file, req.options);
   if (kind === 'notebook') {
     const nb = notebookToSource(req.text);
-    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+    const result = evaluateModels(nb.text, evaluateContext(req));
     return { graphs: result.graphs, findings: [...nb.findings, ...result.findings] };
   }
-  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+  return evaluateModels(req.text, evaluateContext(req));
+}
+
+function evaluateContext(req: AnalyzeRequest): EvaluateContext {
+  return {
+    file: req.file,
+    host: req.host,
+    options: req.options,
+    budgets: req.budgets,
+    models: req.models,
+    ignoreProfileComments: req.ignoreProfileComments,
+  };
+}
+
+/**
+ * Reports of graphs that came back unchanged from the evaluation's model cache, for the
+ * same options and devices: the estimate is not made again. Reports are read-only.
+ */
+const reports = new WeakMap<ModelGraph, { key: string; report: ModelReport }>();
+
+function reportFor(graph: ModelGraph, req: AnalyzeRequest, key: string): ModelReport {
+  const hit = reports.get(graph);
+  if (hit && hit.key === key) return hit.report;
+  const report = buildModelReport(graph, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes });
+  reports.set(graph, { key, report });
+  return report;
 }
 
 export function analyzeDocument(req: AnalyzeRequest): FileReport {
@@ -59,9 +86,8 @@ export function analyzeDocument(req: AnalyzeRequest): FileReport {
   const { graphs, findings } = evaluateDocument(req);
   const t1 = now();
   const wanted = req.models && req.models.length > 0 ? new Set(req.models) : undefined;
-  const models = graphs
-    .filter((g) => !wanted || wanted.has(g.name))
-    .map((g) => buildModelReport(g, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes }));
+  const estimateKey = JSON.stringify([req.options, req.devices, req.freeDiskBytes ?? null]);
+  const models = graphs.filter((g) => !wanted || wanted.has(g.name)).map((g) => reportFor(g, req, estimateKey));
   const t2 = now();
   return { file: req.file, models, findings, timings: { parseMs: 0, evaluateMs: t1 - t0, estimateMs: t2 - t1 } };
 }

@@ -19,6 +19,7 @@ import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../g
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
+import type { CachedModel, ModelCacheScope } from '../modelCache';
 import type { DiscoveryContext, FrameworkPlugin, Guarded } from '../registry';
 import { newSink } from '../../python/interp';
 import { callerInput, classesInside, findCaller, type CallerRecord, type TracedModel } from './callers';
@@ -133,11 +134,31 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     }
   }
 
+  // Only the models asked for, unless one of them takes its arguments from the others.
+  const only = ctx.only;
+  if (only && entries.some((e) => only.has(e.name)) && !entries.some((e) => only.has(e.name) && e.missing?.length)) {
+    for (let i = entries.length - 1; i >= 0; i--) if (!only.has(entries[i]!.name)) entries.splice(i, 1);
+  }
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
+  const cache = ctx.modelCache;
+  const keys = new Map<Entry, string | undefined>();
+  for (const { e } of order) keys.set(e, cache?.keyFor(`${e.kind} ${e.name}`, e.loc, e.missing?.length ? e.name : undefined));
+  // A class that takes its arguments from an instantiation seen while other models are
+  // built needs those models evaluated first: earlier results serve only when every
+  // such class is unchanged too.
+  const reuse = cache !== undefined && order.every(({ e }) => !e.missing?.length || (keys.get(e) !== undefined && cache.has(keys.get(e)!)));
+  const hits = reuse ? reusableResults(order.map(({ e }) => e), keys, cache) : new Map<Entry, CachedModel>();
+  const graphs: ModelGraph[] = [];
   const skipped: Entry[] = [];
   const built: Built[] = [];
   for (const { e } of order) {
+    const hit = hits.get(e);
+    if (hit) {
+      if (hit.notProfiled) missingArgumentsFinding(ctx, e);
+      if (hit.graph) graphs.push(hit.graph);
+      continue;
+    }
     if (!ctx.timeLeft()) {
       skipped.push(e);
       continue;
@@ -146,12 +167,17 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
       const inst = e.cls ? obs.instantiations.get(e.cls) : undefined;
       if (inst) e.make = () => interp.call(e.cls!, inst.args, inst.kwargs, e.nameLoc);
       else {
-        interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
+        missingArgumentsFinding(ctx, e);
+        const key = keys.get(e);
+        if (key !== undefined) cache!.set(key, { notProfiled: true });
         continue;
       }
     }
+    const queriesBefore = ctx.hostQueries?.();
     const b = buildEntry(ctx, rt, e);
-    if (b) built.push(b);
+    const readFiles = ctx.hostQueries?.() !== queriesBefore;
+    if (b) built.push({ ...b, readFiles });
+    else if (!readFiles && keys.get(e) !== undefined) cache!.set(keys.get(e)!, {});
   }
 
   // Helpers (classes other models use as submodules) are traced after those models, at
@@ -159,16 +185,30 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   const inside = built.map((b) => classesInside(rt, b.inst));
   const isHelper = built.map((b, i) => b.e.kind === 'class' && inside.some((set, j) => j !== i && set.has(b.inst.cls)));
   const traced: TracedModel[] = [];
-  const graphs: ModelGraph[] = [];
+  /** The cache key of each traced model whose result is kept. */
+  const tracedKeys = new Map<TracedModel, string>();
   const bySource = built.map((b, i) => ({ b, i })).sort((x, y) => x.b.e.loc.sl - y.b.e.loc.sl || x.b.e.loc.sc - y.b.e.loc.sc);
   for (const helpers of [false, true]) {
     bySource.forEach(({ b, i }) => {
       if (isHelper[i] !== helpers) return;
       const caller = helpers ? findCaller(rt, b.inst.cls, traced) : undefined;
+      const queriesBefore = ctx.hostQueries?.();
       const g = profileEntry(ctx, rt, b, obs, caller, ctx.timeLeft());
-      if (!g) return;
+      const key = keys.get(b.e);
+      const callerKey = caller ? tracedKeys.get(caller.parent) : undefined;
+      // A model that read other files while it was built or traced (a lazy import) is evaluated every time.
+      const cacheable = key !== undefined && !b.readFiles && ctx.hostQueries?.() === queriesBefore && (!caller || callerKey !== undefined);
+      if (!g) {
+        if (cacheable) cache!.set(key, {});
+        return;
+      }
       graphs.push(g.graph);
-      if (g.trace && g.graph.input) traced.push({ name: b.e.name, root: g.inst, trace: g.trace, input: g.graph.input });
+      if (cacheable) cache!.set(key, callerKey !== undefined ? { graph: g.graph, helperOf: callerKey } : { graph: g.graph });
+      if (g.trace && g.graph.input) {
+        const model: TracedModel = { name: b.e.name, root: g.inst, trace: g.trace, input: g.graph.input };
+        traced.push(model);
+        if (cacheable) tracedKeys.set(model, key);
+      }
     });
   }
   if (skipped.length) {
@@ -176,6 +216,60 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     interp.finding('warning', 'budget-time', `The time budget ran out before ${skipped.length} model(s) were evaluated: ${names}`, skipped[0]!.nameLoc);
   }
   return graphs;
+}
+
+/**
+ * The cached results that still hold. A helper's graph was traced at another model's call:
+ * it holds while that model's result holds and no model evaluated again could now be the
+ * first to call it (one earlier in the file, or any when the caller is a helper itself).
+ * A result whose layers include a class evaluated again is evaluated again too: that
+ * class may be a helper, traced at this model's call.
+ */
+function reusableResults(entries: Entry[], keys: Map<Entry, string | undefined>, cache: ModelCacheScope): Map<Entry, CachedModel> {
+  const hits = new Map<Entry, CachedModel>();
+  const byKey = new Map<string, Entry>();
+  for (const e of entries) {
+    const key = keys.get(e);
+    if (key === undefined) continue;
+    byKey.set(key, e);
+    const hit = cache.get(key);
+    if (hit) hits.set(e, hit);
+  }
+  const before = (a: Entry, b: Entry): boolean => a.loc.sl < b.loc.sl || (a.loc.sl === b.loc.sl && a.loc.sc < b.loc.sc);
+  for (let changed = true; changed; ) {
+    changed = false;
+    const missed = entries.filter((e) => !hits.has(e));
+    const missedClasses = new Set(missed.filter((e) => e.kind === 'class').map((e) => e.name));
+    for (const [e, hit] of hits) {
+      let holds = !hit.graph || !hasUserLayer(hit.graph, missedClasses);
+      if (holds && hit.helperOf !== undefined) {
+        const caller = byKey.get(hit.helperOf);
+        const callerHit = caller ? hits.get(caller) : undefined;
+        holds = callerHit !== undefined && !missed.some((m) => callerHit.helperOf !== undefined || before(m, caller!));
+      }
+      if (!holds) {
+        hits.delete(e);
+        changed = true;
+      }
+    }
+  }
+  return hits;
+}
+
+/** Whether a graph has a layer (below its root) of one of these classes of the analysed file. */
+function hasUserLayer(graph: ModelGraph, classes: Set<string>): boolean {
+  if (!classes.size) return false;
+  const stack = [...graph.root.children];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (!node.builtin && !node.functional && node.file === undefined && classes.has(node.type)) return true;
+    stack.push(...node.children);
+  }
+  return false;
+}
+
+function missingArgumentsFinding(ctx: DiscoveryContext, e: Entry): void {
+  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing!.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
 }
 
 function hasWeights(rt: TorchRuntime, m: InstV): boolean {
@@ -201,6 +295,8 @@ interface Built {
   profile?: ProfileOverrides;
   /** Findings and partial flag of building it. */
   build: Guarded<unknown>;
+  /** Building it read other files (a lazy import): its result is not kept between analyses. */
+  readFiles?: boolean;
 }
 
 interface EntryState {
