@@ -58,9 +58,9 @@ export interface ModuleCall {
   file?: string;
 }
 
-export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32';
+export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32' | 'fp64';
 
-const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
+const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4, fp64: 8 };
 
 export class Trace {
   readonly modules = new Map<InstV, OpStats>();
