@@ -16,9 +16,9 @@ export interface LayerStats {
   outputElements: number;
 }
 
-export type SavedKind = 'act' | 'bool' | 'int64' | 'fp32';
+export type SavedKind = 'act' | 'bool' | 'int64' | 'fp32' | 'fp64';
 
-const FIXED_BYTES: Record<Exclude<SavedKind, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
+const FIXED_BYTES: Record<Exclude<SavedKind, 'act'>, number> = { bool: 1, int64: 8, fp32: 4, fp64: 8 };
 
 function elementsOf(shape: Shape): number {
   return shape.reduce((a, b) => a * b, 1);
