@@ -26,6 +26,7 @@ import { existingKerasPackage, kerasFactories } from './runtime/package';
 import type { KerasRuntime } from './runtime/runtime';
 import { layerState, type LayerKind } from './runtime/state';
 import { buildKerasTree } from './toGraph';
+import { attentionSequence, detectKerasTransformer } from './transformerInfo';
 
 interface Entry {
   name: string;
@@ -185,6 +186,20 @@ function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries
   };
   if (state.input) graph.input = state.input;
   if (profile) graph.profile = profile;
+  try {
+    const col = state.col;
+    const info = detectKerasTransformer(tree.root, (node) => {
+      const layer = tree.layers.get(node);
+      const s = layerState(layer);
+      return s ? { args: s.args, causal: !!col && col.causal.has(layer!) } : undefined;
+    });
+    if (info) graph.transformer = info;
+    // An input of fixed length (keras.Input(shape=(128,))) names no sequence: the attention's is it.
+    const seq = info && graph.input && graph.input.seq === undefined ? attentionSequence(tree.root) : undefined;
+    if (seq !== undefined) graph.input!.seq = seq;
+  } catch {
+    // Transformer facts are an extra; a model they cannot be read from is still profiled.
+  }
   return graph;
 }
 

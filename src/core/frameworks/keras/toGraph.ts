@@ -22,10 +22,16 @@ function toRange(loc: Loc): SourceRange {
 
 const APPLICATION_NOTE = 'keras.applications model: counted from the catalog; its layers and the activations they keep are not itemised';
 
-export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | undefined, analysedFile: string): { root: LayerNode; params: ParamCounts } {
+export function buildKerasTree(
+  rt: KerasRuntime,
+  model: InstV,
+  col: Collector | undefined,
+  analysedFile: string,
+): { root: LayerNode; params: ParamCounts; layers: Map<LayerNode, InstV> } {
   const seenLayers = new Set<InstV>();
   const seenWeights = new Set<WeightRec>();
   const params: ParamCounts = { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 };
+  const layers = new Map<LayerNode, InstV>();
 
   const visit = (layer: InstV, path: string): LayerNode => {
     seenLayers.add(layer);
@@ -56,6 +62,7 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
       outputElements: safeCount(stats?.outputElements ?? 0),
       children: [],
     };
+    layers.set(node, layer);
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
     // Layers made inside a built-in source (keras.applications architectures) have no place in the user's files.
     if (!s.file?.startsWith('<')) node.range = toRange(s.loc);
@@ -85,5 +92,5 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
   params.total = safeCount(params.total);
   params.trainable = safeCount(params.trainable);
   params.nonTrainable = safeCount(params.total - params.trainable);
-  return { root, params };
+  return { root, params, layers };
 }

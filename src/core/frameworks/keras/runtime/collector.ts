@@ -27,6 +27,8 @@ function elementsOf(shape: Shape): number {
 export class Collector {
   readonly layers = new Map<InstV, LayerStats>();
   private readonly saved = new Set<number>();
+  /** Attention layers called with `use_causal_mask=True`. */
+  readonly causal = new Set<InstV>();
   /** Layers whose call is running, innermost last: ops inside a custom call() count for it. */
   readonly stack: InstV[] = [];
 
