@@ -75,6 +75,11 @@ export interface LayerNode {
   file?: string;
   /** True for functional ops recorded in forward rather than registered modules. */
   functional?: boolean;
+  /**
+   * Functional ops: the op itself ("relu", "matmul", "softmax"), which names the path,
+   * while `type` shows how the forward called it ("F.relu", "torch.matmul", "Tensor.softmax").
+   */
+  op?: string;
   /** True when the catalog knows this type; false for user classes and unknown layers. */
   builtin: boolean;
 

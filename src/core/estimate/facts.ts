@@ -150,7 +150,7 @@ export function gatherFacts(graph: ModelGraph): ModelFacts {
     const shape = node.outputShapes?.[0];
     const square =
       !!t && !!seq0 && seq0 > 1 && !!shape && shape.length >= 2 && shape[shape.length - 1] === seq0 && shape[shape.length - 2] === seq0;
-    const attentionOp = !!t && node.functional === true && ATTENTION_OPS.test(node.type);
+    const attentionOp = !!t && node.functional === true && ATTENTION_OPS.test(node.op ?? node.type);
     const facts: NodeFacts = {
       node,
       index,

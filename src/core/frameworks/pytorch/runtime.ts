@@ -126,6 +126,20 @@ export class TorchRuntime {
     return this.tensor(shape, { ...opts, dtype, requiresGrad: opts.requiresGrad ?? rg });
   }
 
+  /** How the op running now was called ("F.relu", "torch.matmul", "Tensor.softmax"); see `calling`. */
+  private calledAs: string | undefined;
+
+  /** Run an op called as `name`: the functional nodes it records show that name as their type. */
+  calling<T>(name: string, run: () => T): T {
+    const outer = this.calledAs;
+    this.calledAs = name;
+    try {
+      return run();
+    } finally {
+      this.calledAs = outer;
+    }
+  }
+
   /**
    * Record a functional op under the current module: MACs, the output's first
    * shape, and what autograd saves (only when the output needs a gradient).
@@ -136,7 +150,7 @@ export class TorchRuntime {
     const grad = outputs.some((o) => o.requiresGrad);
     const anySave = grad && (saved.length > 0 || extra.length > 0);
     if (!(macs > 0) && !anySave) return;
-    const node = trace.functionalNode(type, loc, this.interp.file);
+    const node = trace.functionalNode(type, loc, this.interp.file, this.calledAs);
     node.stats.macs += Number.isFinite(macs) ? macs : 0;
     trace.recordOutput(node.stats, outputs);
     if (!grad) return;

@@ -48,7 +48,8 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
 
   const functionalNode = (parent: LayerNode, f: FunctionalNode): LayerNode => ({
     path: parent.path ? `${parent.path}.${f.name}` : f.name,
-    type: f.type,
+    type: f.calledAs ?? f.type,
+    op: f.type,
     ...place(f.loc, f.file, parent),
     functional: true,
     builtin: true,

@@ -25,8 +25,10 @@ export function emptyStats(): OpStats {
 export interface FunctionalNode {
   /** Unique among its siblings: "matmul", "matmul_1". */
   name: string;
-  /** The op as written: "matmul", "scaled_dot_product_attention", "linear". */
+  /** The op: "matmul", "scaled_dot_product_attention", "linear" (names the node's path). */
   type: string;
+  /** How the forward called it, as torch names the call: "torch.matmul", "F.relu", "Tensor.softmax", "Tensor.__matmul__". */
+  calledAs?: string;
   loc: Loc;
   file?: string;
   stats: OpStats;
@@ -94,7 +96,7 @@ export class Trace {
   }
 
   /** The node for a functional op at a source location under the current module. */
-  functionalNode(type: string, loc: Loc, file: string | undefined): FunctionalNode {
+  functionalNode(type: string, loc: Loc, file: string | undefined, calledAs?: string): FunctionalNode {
     const parent = this.current();
     let nodes = this.functional.get(parent);
     if (!nodes) {
@@ -107,6 +109,7 @@ export class Trace {
       let n = 0;
       for (const x of nodes.values()) if (x.type === type) n++;
       node = { name: n ? `${type}_${n}` : type, type, loc, file, stats: emptyStats() };
+      if (calledAs) node.calledAs = calledAs;
       nodes.set(key, node);
     }
     return node;
