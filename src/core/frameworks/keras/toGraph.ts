@@ -15,6 +15,7 @@ import type { Collector } from './runtime/collector';
 import type { KerasRuntime } from './runtime/runtime';
 import { sublayers } from './runtime/structure';
 import { layerState, type WeightRec } from './runtime/state';
+import { statsFields } from '../layerStats';
 
 function toRange(loc: Loc): SourceRange {
   return { start: { line: loc.sl, character: loc.sc }, end: { line: loc.el, character: loc.ec } };
@@ -55,11 +56,7 @@ export function buildKerasTree(
       ownParams: safeCount(own),
       ownTrainableParams: safeCount(ownTrainable),
       ownBuffers: 0,
-      calls: stats?.calls ?? 0,
-      macs: safeCount(stats?.macs ?? 0),
-      savedElements: safeCount(stats?.savedElements ?? 0),
-      savedFixedBytes: safeCount(stats?.savedFixedBytes ?? 0),
-      outputElements: safeCount(stats?.outputElements ?? 0),
+      ...statsFields(stats),
       children: [],
     };
     layers.set(node, layer);

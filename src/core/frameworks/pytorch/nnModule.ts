@@ -27,6 +27,7 @@ import {
   type Value,
 } from '../../python/values';
 import { LayerError, type Args, type LayerSpec, type OutTree } from '../layerSpec';
+import { saveNew } from '../layerStats';
 import { bindArgs, signatureParams } from './catalog/signature';
 import type { ModuleState, TorchRuntime } from './runtime';
 import { sequenceFirstCall } from './sequenceLayout';
@@ -767,7 +768,7 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
         } else if ('output' in ref) {
           const t = outs[ref.output];
           if (t) trace.saveTensor(stats, t);
-        } else trace.saveNew(stats, ref.elements, ref.dtype);
+        } else saveNew(stats, ref.elements, ref.dtype);
       }
     }
   }

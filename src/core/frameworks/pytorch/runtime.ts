@@ -25,7 +25,8 @@ import {
 } from '../../python/values';
 import { FnRef, type ArgValue, type LayerSpec } from '../layerSpec';
 import { ShapeError, prod } from './shapeAlgebra';
-import { Trace, type SavedDtype } from './trace';
+import { saveNew, type SavedDtype } from '../layerStats';
+import { Trace } from './trace';
 
 /** Integers above this are not sizes (2^53: beyond it a JS number is no longer exact). */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
@@ -155,7 +156,7 @@ export class TorchRuntime {
     trace.recordOutput(node.stats, outputs);
     if (!grad) return;
     for (const t of saved) trace.saveTensor(node.stats, t);
-    for (const [n, d] of extra) trace.saveNew(node.stats, n, d);
+    for (const [n, d] of extra) saveNew(node.stats, n, d);
   }
 
   shapeError(e: unknown, what: string, loc: Loc): Value {

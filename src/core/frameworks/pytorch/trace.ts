@@ -8,19 +8,7 @@
 import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { InstV, TensorV, Value } from '../../python/values';
-
-export interface OpStats {
-  calls: number;
-  macs: number;
-  savedElements: number;
-  savedFixedBytes: number;
-  outputShapes?: Shape[];
-  outputElements: number;
-}
-
-export function emptyStats(): OpStats {
-  return { calls: 0, macs: 0, savedElements: 0, savedFixedBytes: 0, outputElements: 0 };
-}
+import { emptyStats, type LayerStats } from '../layerStats';
 
 export interface FunctionalNode {
   /** Unique among its siblings: "matmul", "matmul_1". */
@@ -31,7 +19,7 @@ export interface FunctionalNode {
   calledAs?: string;
   loc: Loc;
   file?: string;
-  stats: OpStats;
+  stats: LayerStats;
 }
 
 /** Facts the transformer detection reads after the forward. */
@@ -60,12 +48,9 @@ export interface ModuleCall {
   file?: string;
 }
 
-export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32' | 'fp64';
-
-const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4, fp64: 8 };
 
 export class Trace {
-  readonly modules = new Map<InstV, OpStats>();
+  readonly modules = new Map<InstV, LayerStats>();
   readonly functional = new Map<InstV | null, Map<string, FunctionalNode>>();
   readonly stack: InstV[] = [];
   private readonly savedStorages = new Set<number>();
@@ -86,7 +71,7 @@ export class Trace {
     return this.stack.length ? this.stack[this.stack.length - 1]! : null;
   }
 
-  moduleStats(m: InstV): OpStats {
+  moduleStats(m: InstV): LayerStats {
     let s = this.modules.get(m);
     if (!s) {
       s = emptyStats();
@@ -116,7 +101,7 @@ export class Trace {
   }
 
   /** Count a saved tensor once per storage; returns true when it was new. */
-  saveTensor(stats: OpStats, t: TensorV): boolean {
+  saveTensor(stats: LayerStats, t: TensorV): boolean {
     const storage = t.storage ?? t.id;
     if (this.savedStorages.has(storage) || this.weightStorages.has(storage) || t.param) return false;
     if (!t.shape) return false;
@@ -128,13 +113,7 @@ export class Trace {
     return true;
   }
 
-  saveNew(stats: OpStats, elements: number, dtype: SavedDtype): void {
-    if (!(elements > 0)) return;
-    if (dtype === 'act') stats.savedElements += elements;
-    else stats.savedFixedBytes += elements * FIXED_BYTES[dtype];
-  }
-
-  recordOutput(stats: OpStats, outputs: TensorV[]): void {
+  recordOutput(stats: LayerStats, outputs: TensorV[]): void {
     stats.calls++;
     if (stats.calls === 1) {
       stats.outputShapes = outputs.filter((t) => t.shape).map((t) => t.shape!.slice());
