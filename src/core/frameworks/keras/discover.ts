@@ -16,9 +16,9 @@
  * sequence length with a Collector: output shapes, MACs and saved tensors per layer.
  */
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
-import type { ClassDef, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { ClassDef, Stmt } from '../../python/ast';
 import { list, type ClassV, type FuncV, type InstV, type Value } from '../../python/values';
-import type { DiscoveryContext, FrameworkPlugin } from '../registry';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type ModelEntry } from '../registry';
 import { resolveInputs } from './inputs';
 import { callLayer } from './runtime/call';
 import { Collector } from './runtime/collector';
@@ -28,15 +28,7 @@ import { layerState, type LayerKind } from './runtime/state';
 import { buildKerasTree } from './toGraph';
 import { attentionSequence, detectKerasTransformer } from './transformerInfo';
 
-interface Entry {
-  name: string;
-  kind: ModelKind;
-  loc: Loc;
-  nameLoc: Loc;
-  instance?: InstV;
-  make?: () => Value;
-  cls?: ClassV;
-}
+type Entry = ModelEntry;
 
 const KIND: Partial<Record<LayerKind, ModelKind>> = {
   sequential: 'sequential',
@@ -48,21 +40,6 @@ const KIND: Partial<Record<LayerKind, ModelKind>> = {
 function isModel(v: Value | undefined): v is InstV {
   const s = layerState(v);
   return !!s && KIND[s.kind] !== undefined;
-}
-
-/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
-function topLevel(body: Stmt[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const s of body) {
-    out.push(s);
-    if (s.k === 'if') out.push(...s.body, ...s.orelse);
-    else if (s.k === 'with' || s.k === 'try') out.push(...s.body);
-  }
-  return out;
-}
-
-function needsNoArgs(fn: FunctionDef): boolean {
-  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
 }
 
 function returnsSomething(body: Stmt[]): boolean {
@@ -173,19 +150,7 @@ function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries
   ctx.claim(inst);
   const tree = buildKerasTree(rt, inst, state.col, ctx.file);
   tree.root.range = ctx.range(e.loc);
-  const graph: ModelGraph = {
-    name: e.name,
-    kind: e.kind,
-    framework: 'keras',
-    range: ctx.range(e.loc),
-    nameRange: ctx.range(e.nameLoc),
-    params: tree.params,
-    root: tree.root,
-    partial: g.partial,
-    findings: g.findings,
-  };
-  if (state.input) graph.input = state.input;
-  if (profile) graph.profile = profile;
+  const graph = entryGraph(ctx, e, 'keras', tree, g, { ...(state.input ? { input: state.input } : {}), ...(profile ? { profile } : {}) });
   try {
     const col = state.col;
     const info = detectKerasTransformer(tree.root, (node) => {

@@ -16,11 +16,11 @@
  *   a name, when calling them returns a module.
  */
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
-import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { ClassDef, Expr, Loc, Stmt } from '../../python/ast';
 import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { CachedModel, ModelCacheScope } from '../modelCache';
-import type { DiscoveryContext, FrameworkPlugin, Guarded } from '../registry';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type Guarded, type ModelEntry } from '../registry';
 import { newSink } from '../../python/interp';
 import { callerInput, classesInside, findCaller, type CallerRecord, type TracedModel } from './callers';
 import { completeForwardArgs, type ExampleCall, type ResolvedInput, resolveInput, withAlternative } from './inputs';
@@ -55,15 +55,7 @@ export function observeTorch(ctxKey: object, rt: TorchRuntime): TorchObservation
   return obs;
 }
 
-interface Entry {
-  name: string;
-  kind: ModelKind;
-  loc: Loc;
-  nameLoc: Loc;
-  /** What to profile: an existing instance, or how to make one. */
-  instance?: InstV;
-  make?: () => Value;
-  cls?: ClassV;
+interface Entry extends ModelEntry {
   /** Class entries whose __init__ needs arguments nobody supplied. */
   missing?: string[];
 }
@@ -76,22 +68,6 @@ function returnsCallOrName(body: Stmt[]): boolean {
     if (s.k === 'try' && returnsCallOrName(s.body)) return true;
   }
   return false;
-}
-
-function needsNoArgs(fn: FunctionDef): boolean {
-  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
-}
-
-/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
-function topLevel(body: Stmt[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const s of body) {
-    out.push(s);
-    if (s.k === 'if') out.push(...s.body, ...s.orelse);
-    else if (s.k === 'with') out.push(...s.body);
-    else if (s.k === 'try') out.push(...s.body);
-  }
-  return out;
 }
 
 function hasOwnForward(cls: ClassV, moduleClass: ClassV): boolean {
@@ -401,19 +377,7 @@ function finishGraph(
 ): ModelGraph {
   if (!state.inst) throw new Error('no instance');
   const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined, ctx.range(e.loc));
-  const graph: ModelGraph = {
-    name: e.name,
-    kind: e.kind,
-    framework: 'pytorch',
-    range: ctx.range(e.loc),
-    nameRange: ctx.range(e.nameLoc),
-    params: tree.params,
-    root: tree.root,
-    partial: g.partial,
-    findings: g.findings,
-  };
-  if (state.input) graph.input = state.input;
-  if (state.profile) graph.profile = state.profile;
+  const graph = entryGraph(ctx, e, 'pytorch', tree, g, state);
   try {
     const info = detectTransformer(rt, state.inst, tree.root, state.trace);
     if (info) graph.transformer = info;

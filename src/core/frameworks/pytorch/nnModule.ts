@@ -27,6 +27,7 @@ import {
   type Value,
 } from '../../python/values';
 import { LayerError, type Args, type LayerSpec, type OutTree } from '../layerSpec';
+import { argToValue, bindLayerArgs } from '../argValues';
 import { saveNew } from '../layerStats';
 import { bindArgs, signatureParams } from './catalog/signature';
 import type { ModuleState, TorchRuntime } from './runtime';
@@ -590,24 +591,20 @@ function layerClass(rt: TorchRuntime, Module: ClassV, spec: LayerSpec, layers: M
         const self = args[0];
         if (!self || self.t !== 'inst') return NONE;
         const s = rt.state(self)!;
-        const pos = args.slice(1).map((a) => rt.toArg(a, loc));
-        const kwo: Args = {};
-        for (const [k, v] of kw) kwo[k] = rt.toArg(v, loc);
-        let bound: Args;
-        try {
-          bound = bindArgs(spec.type, spec.signature, pos, kwo);
-        } catch (e) {
-          s.broken = e instanceof Error ? e.message : String(e);
+        const binding = bindLayerArgs(spec, args.slice(1), kw, (v) => rt.toArg(v, loc));
+        if ('error' in binding) {
+          s.broken = binding.error;
           interp.finding('warning', 'layer-error', `${s.broken} (line ${loc.sl + 1})`, loc);
           return NONE;
         }
+        const bound = binding.args;
         s.spec = spec;
         s.args = bound;
         initLayer(rt, self, spec, bound, loc, layers, specs);
         for (const p of params) {
           if (p.kind === 'var-keyword' || p.kind === 'var-positional') continue;
           if (s.params.has(p.name) || s.buffers.has(p.name) || s.modules.has(p.name)) continue;
-          self.dict.set(p.name, rt.fromArg(bound[p.name]));
+          self.dict.set(p.name, argToValue(bound[p.name]));
         }
         return NONE;
       },
