@@ -88,6 +88,14 @@ export interface ModelEntry extends EntryPlace {
   instance?: InstV;
   make?: () => Value;
   cls?: ClassV;
+  /** Class entries whose __init__ needs arguments nobody supplied. */
+  missing?: string[];
+}
+
+/** An info finding on a class entry left out for want of constructor arguments. */
+export function missingArgumentsFinding(ctx: DiscoveryContext, e: ModelEntry): void {
+  const needs = (e.missing ?? []).map((m) => `'${m}'`).join(', ');
+  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${needs}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
 }
 
 /** The graph of one entry: its place, its layer tree and counts, and how its evaluation went. */

@@ -18,7 +18,7 @@
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
 import type { ClassDef, Stmt } from '../../python/ast';
 import { list, type ClassV, type FuncV, type InstV, type Value } from '../../python/values';
-import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type ModelEntry } from '../registry';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type ModelEntry, missingArgumentsFinding } from '../registry';
 import { resolveInputs } from './inputs';
 import { callLayer } from './runtime/call';
 import { Collector } from './runtime/collector';
@@ -54,7 +54,8 @@ function returnsSomething(body: Stmt[]): boolean {
 function classEntry(ctx: DiscoveryContext, rt: KerasRuntime, cls: ClassV, def: ClassDef): Entry | undefined {
   if (!cls.mro.includes(rt.classes.Model) || cls.mro.includes(rt.classes.Sequential) || cls.builtin) return undefined;
   const init = ctx.interp.lookupClass(cls, '__init__');
-  if (init?.t === 'func' && ctx.interp.missingArgs(init, 1, []).length) return undefined;
+  const missing = init?.t === 'func' ? ctx.interp.missingArgs(init, 1, []) : [];
+  if (missing.length) return { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls, missing };
   return { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls, make: () => ctx.interp.call(cls, [], new Map(), def.nameLoc) };
 }
 
@@ -87,12 +88,18 @@ export function discoverKeras(ctx: DiscoveryContext): ModelGraph[] {
   }
   const graphs: ModelGraph[] = [];
   for (const e of entries) {
+    if (e.missing) continue;
     if (!ctx.timeLeft()) {
       ctx.interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc);
       continue;
     }
     const g = profileEntry(ctx, rt, e, entries);
     if (g) graphs.push(g);
+  }
+  // A class that needs arguments is profiled through its instances (in the file, or made
+  // by a builder above); one never instantiated gets a finding that says so.
+  for (const e of entries) {
+    if (e.missing && !rt.created.some((m) => m.cls.mro.includes(e.cls!))) missingArgumentsFinding(ctx, e);
   }
   return graphs;
 }

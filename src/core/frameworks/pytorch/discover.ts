@@ -20,7 +20,7 @@ import type { ClassDef, Expr, Loc, Stmt } from '../../python/ast';
 import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { CachedModel, ModelCacheScope } from '../modelCache';
-import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type Guarded, type ModelEntry } from '../registry';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type Guarded, type ModelEntry, missingArgumentsFinding } from '../registry';
 import { newSink } from '../../python/interp';
 import { callerInput, classesInside, findCaller, type CallerRecord, type TracedModel } from './callers';
 import { completeForwardArgs, type ExampleCall, type ResolvedInput, resolveInput, withAlternative } from './inputs';
@@ -55,10 +55,7 @@ export function observeTorch(ctxKey: object, rt: TorchRuntime): TorchObservation
   return obs;
 }
 
-interface Entry extends ModelEntry {
-  /** Class entries whose __init__ needs arguments nobody supplied. */
-  missing?: string[];
-}
+type Entry = ModelEntry;
 
 function returnsCallOrName(body: Stmt[]): boolean {
   for (const s of body) {
@@ -242,10 +239,6 @@ function hasUserLayer(graph: ModelGraph, classes: Set<string>): boolean {
     stack.push(...node.children);
   }
   return false;
-}
-
-function missingArgumentsFinding(ctx: DiscoveryContext, e: Entry): void {
-  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing!.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
 }
 
 function hasWeights(rt: TorchRuntime, m: InstV): boolean {
