@@ -13,6 +13,7 @@ import {
   BudgetExceeded,
   ELLIPSIS,
   FALSE,
+  MAX_VALUE_ITEMS,
   NONE,
   PyRaise,
   TRUE,
@@ -84,6 +85,13 @@ export interface Frame {
   firstArg?: Value;
 }
 
+/** Steps between two looks at the clock: a step costs 0.3 to 100 µs, so the time budget overshoots by at most a few ms. */
+const CLOCK_EVERY = 64;
+/** Items of a large builtin result that cost one step, so building big values spends the step budget too. */
+const ITEMS_PER_STEP = 8;
+/** Longest finding message: values quoted in messages can be megabytes long. */
+const MAX_MESSAGE = 500;
+
 const NORMAL = 0;
 const BREAK = 1;
 const CONTINUE = 2;
@@ -106,6 +114,7 @@ export class Interp {
   depth = 0;
   private deadline = Infinity;
   private stepLimit = Infinity;
+  private nextClockCheck = CLOCK_EVERY;
   private currentFile: string | undefined;
   /** The location being evaluated, for budget findings. */
   lastLoc: Loc = { sl: 0, sc: 0, el: 0, ec: 0 };
@@ -129,6 +138,7 @@ export class Interp {
   /** Start a fresh step count (one per model evaluated). */
   resetSteps(): void {
     this.steps = 0;
+    this.nextClockCheck = CLOCK_EVERY;
     this.stepLimit = this.budgets.steps;
   }
 
@@ -137,11 +147,31 @@ export class Interp {
   }
 
   step(loc: Loc): void {
+    this.charge(1, loc);
+  }
+
+  /** Count `steps` of work at `loc` against the step budget, and look at the clock now and then. */
+  charge(steps: number, loc: Loc): void {
     this.lastLoc = loc;
-    if (++this.steps > this.stepLimit) throw new BudgetExceeded('steps', this.budgets.steps, loc, this.currentFile);
-    if ((this.steps & 1023) === 0 && Date.now() > this.deadline) {
-      throw new BudgetExceeded('time', this.budgets.timeMs, loc, this.currentFile);
+    this.steps += steps;
+    if (this.steps > this.stepLimit) throw new BudgetExceeded('steps', this.budgets.steps, loc, this.currentFile);
+    if (this.steps >= this.nextClockCheck) {
+      this.nextClockCheck = this.steps + CLOCK_EVERY;
+      if (Date.now() > this.deadline) throw new BudgetExceeded('time', this.budgets.timeMs, loc, this.currentFile);
     }
+  }
+
+  /**
+   * A builtin's or operator's result, with its size paid for in steps; too large a
+   * value becomes unknown (with a finding) rather than stay in memory.
+   */
+  private bounded(v: Value, what: () => string, loc: Loc): Value {
+    const n = v.t === 'str' ? v.v.length : v.t === 'list' || v.t === 'tuple' ? v.items.length : v.t === 'dict' || v.t === 'set' ? v.map.size : 0;
+    if (n < 1024) return v;
+    this.charge(Math.floor(n / ITEMS_PER_STEP), loc);
+    if (n <= MAX_VALUE_ITEMS) return v;
+    this.finding('warning', 'too-large', `${what()} would hold ${n.toLocaleString('en-US')} items, more than the ${MAX_VALUE_ITEMS.toLocaleString('en-US')} analysed (line ${loc.sl + 1})`, loc);
+    return unknown('too large');
   }
 
   // ---------------------------------------------------------------- findings
@@ -152,6 +182,7 @@ export class Interp {
 
   finding(severity: FindingSeverity, code: string, message: string, loc?: Loc, file = this.currentFile): void {
     if (severity !== 'info') this.sink.partial = true;
+    if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE - 1)}…`;
     const key = `${code}|${message}|${file ?? ''}|${loc ? `${loc.sl}:${loc.sc}` : ''}`;
     if (this.sink.seen.has(key)) return;
     this.sink.seen.add(key);
@@ -789,7 +820,7 @@ export class Interp {
     }
     try {
       const r = binop(op, a, b);
-      if (r) return r;
+      if (r) return this.bounded(r, () => `${typeName(a)} ${op} ${typeName(b)}`, loc);
     } catch (e) {
       if (e instanceof PyArithmeticError) return this.unknownAt(`${show(a)} ${op} ${show(b)}: ${e.message}`, loc, 'arithmetic');
       throw e;
@@ -939,7 +970,7 @@ export class Interp {
 
   private callNative(fn: NativeV, args: Value[], kwargs: Map<string, Value>, loc: Loc): Value {
     try {
-      return fn.fn(args, kwargs, loc);
+      return this.bounded(fn.fn(args, kwargs, loc), () => `${fn.name}()`, loc);
     } catch (e) {
       if (e instanceof PyArithmeticError) return this.unknownAt(`${fn.name}(): ${e.message}`, loc, 'arithmetic');
       throw e;
@@ -1351,7 +1382,7 @@ export class Interp {
 
   private rangeSlice(r: Extract<Value, { t: 'range' }>, s: Extract<Value, { t: 'slice' }>): Value | undefined {
     const len = rangeLength(r);
-    if (len > 10_000_000n) return undefined;
+    if (len > BigInt(MAX_VALUE_ITEMS)) return undefined;
     const items = this.sliceItems([...Array(Number(len)).keys()], s);
     return list(items.map((i) => int(r.start + BigInt(i) * r.step)));
   }
@@ -1388,7 +1419,7 @@ export class Interp {
   /** Materialised iteration, for unpacking and builtins; bounded by the step budget. */
   iterList(v: Value, loc: Loc): Value[] | undefined {
     if (v.t === 'list' || v.t === 'tuple') return v.items;
-    if (v.t === 'range' && rangeLength(v) > 10_000_000n) {
+    if (v.t === 'range' && rangeLength(v) > BigInt(MAX_VALUE_ITEMS)) {
       this.finding('warning', 'too-large', `range of ${rangeLength(v)} items is too large to evaluate (line ${loc.sl + 1})`, loc);
       return undefined;
     }

@@ -87,7 +87,7 @@ export class TorchRuntime {
     const t: TensorV = {
       t: 'tensor',
       id: newTensorId(),
-      shape: shape ? shape.slice() : undefined,
+      shape: shape ? this.sizedShape(shape) : undefined,
       dtype,
       requiresGrad: opts.requiresGrad ?? false,
     };
@@ -98,6 +98,28 @@ export class TorchRuntime {
       if (opts.viewOf.param) t.requiresGrad = opts.viewOf.requiresGrad;
     }
     return t;
+  }
+
+  /**
+   * A copy of `shape` when a tensor of that shape can exist, else undefined (an unknown
+   * shape) with a finding. Every tensor is made here, so no count downstream (parameters,
+   * activation bytes, MACs) can overflow to Infinity or lose exactness: torch refuses
+   * negative and fractional dimensions, and more than 2^53 elements is beyond any memory.
+   */
+  private sizedShape(shape: Shape): Shape | undefined {
+    let elements = 1;
+    for (const d of shape) {
+      if (!Number.isSafeInteger(d) || d < 0) return this.absurdShape(shape);
+      elements *= d;
+    }
+    return elements > MAX_SIZE ? this.absurdShape(shape) : shape.slice();
+  }
+
+  private absurdShape(shape: Shape): undefined {
+    const loc = this.interp.lastLoc;
+    const dims = shape.map((d) => (Math.abs(d) >= 1e16 ? d.toExponential(1) : String(d))).join(', ');
+    this.interp.finding('warning', 'absurd-size', `A tensor of shape [${dims}] cannot exist: its size is not counted (line ${loc.sl + 1})`, loc);
+    return undefined;
   }
 
   /** Output of an op on `inputs`: requires grad when an input does (and grad mode is on). */
@@ -150,7 +172,11 @@ export class TorchRuntime {
       case 'bool':
         return v.v;
       case 'float':
-        return Number.isFinite(v.v) ? v.v : undefined;
+        // torch refuses float sizes; the catalog checks that they are whole, but a huge
+        // one (1e308) would pass that check and overflow every product downstream.
+        if (Number.isFinite(v.v) && Math.abs(v.v) <= MAX_SIZE) return v.v;
+        if (Number.isFinite(v.v)) this.interp.finding('warning', 'absurd-size', `The value ${v.v} is too large for a layer size (line ${loc.sl + 1})`, loc);
+        return undefined;
       case 'str':
         return v.v;
       case 'none':
