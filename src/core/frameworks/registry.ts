@@ -40,8 +40,12 @@ export interface DiscoveryContext {
   /** Mark a value as turned into a graph; later passes skip claimed values. */
   claim(v: Value): void;
   claimed(v: Value): boolean;
-  /** Run one model's evaluation with a fresh step budget and its own findings. */
-  guarded<T>(what: string, fn: () => T): Guarded<T>;
+  /**
+   * Run one model's evaluation with a fresh step budget and its own findings. With
+   * `timeShare` < 1 it may use only that share of the time left (pass 0.5 while other
+   * models wait, so that one runaway constructor cannot starve them).
+   */
+  guarded<T>(what: string, fn: () => T, timeShare?: number): Guarded<T>;
   /** False once the document's time budget is spent: remaining models are skipped. */
   timeLeft(): boolean;
   /** Convert a lowered-AST location to a SourceRange. */

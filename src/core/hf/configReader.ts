@@ -6,6 +6,29 @@
  */
 import type { Finding, SourceRange } from '../source';
 
+/**
+ * Largest integer a config value may hold. Real configs stay far below (vocab 262,144,
+ * context 10,485,760); larger values are typos or hostile, and the product of two
+ * allowed values (2^24 · 2^24) is still an exact double.
+ */
+export const MAX_CONFIG_INT = 2 ** 24;
+
+/**
+ * Counts that each build a subtree of the model, with their own ceiling: the layer tree
+ * holds one node per layer (and per expert), so `num_hidden_layers: 1e9` must not be
+ * built. The largest published model has 126 (Llama-3.1-405B). Experts: families/llama.ts.
+ */
+const STRUCTURAL_MAX: ReadonlyMap<string, number> = new Map([
+  ['num_hidden_layers', 1000],
+  ['n_layer', 1000],
+  ['num_layers', 1000],
+  ['num_decoder_layers', 1000],
+]);
+
+function maxFor(key: string): number {
+  return STRUCTURAL_MAX.get(key) ?? MAX_CONFIG_INT;
+}
+
 export class ConfigReader {
   readonly findings: Finding[] = [];
 
@@ -44,8 +67,8 @@ export class ConfigReader {
     const found = this.pick(keys);
     if (!found) return fallback;
     const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min) return v;
-    this.bad(found.key, v, `an integer >= ${min}`, fallback);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= maxFor(found.key)) return v;
+    this.bad(found.key, v, `an integer from ${min} to ${maxFor(found.key)}`, fallback);
     return fallback;
   }
 
@@ -54,8 +77,8 @@ export class ConfigReader {
     const found = this.pick(keys);
     if (!found) return undefined;
     const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min) return v;
-    this.bad(found.key, v, `an integer >= ${min}`, null);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= maxFor(found.key)) return v;
+    this.bad(found.key, v, `an integer from ${min} to ${maxFor(found.key)}`, null);
     return undefined;
   }
 

@@ -115,6 +115,8 @@ export class Interp {
   private deadline = Infinity;
   private stepLimit = Infinity;
   private nextClockCheck = CLOCK_EVERY;
+  /** Set while a share of the time budget applies (withTimeShare): its length in ms. */
+  private shareMs: number | undefined;
   private currentFile: string | undefined;
   /** The location being evaluated, for budget findings. */
   lastLoc: Loc = { sl: 0, sc: 0, el: 0, ec: 0 };
@@ -133,6 +135,28 @@ export class Interp {
 
   startClock(now: number): void {
     this.deadline = now + this.budgets.timeMs;
+    this.shareMs = undefined;
+  }
+
+  /**
+   * Run `fn` with at most `share` of the time left, so that one runaway model or
+   * module-level loop cannot take the time of every model after it. The document's
+   * deadline still applies; a share of 1 changes nothing.
+   */
+  withTimeShare<T>(share: number, fn: () => T): T {
+    const saved = { deadline: this.deadline, shareMs: this.shareMs };
+    const now = Date.now();
+    if (share < 1 && this.deadline > now && Number.isFinite(this.deadline)) {
+      const ms = Math.max(1, Math.floor((this.deadline - now) * share));
+      this.deadline = now + ms;
+      this.shareMs = ms;
+    }
+    try {
+      return fn();
+    } finally {
+      this.deadline = saved.deadline;
+      this.shareMs = saved.shareMs;
+    }
   }
 
   /** Start a fresh step count (one per model evaluated). */
@@ -157,7 +181,7 @@ export class Interp {
     if (this.steps > this.stepLimit) throw new BudgetExceeded('steps', this.budgets.steps, loc, this.currentFile);
     if (this.steps >= this.nextClockCheck) {
       this.nextClockCheck = this.steps + CLOCK_EVERY;
-      if (Date.now() > this.deadline) throw new BudgetExceeded('time', this.budgets.timeMs, loc, this.currentFile);
+      if (Date.now() > this.deadline) throw new BudgetExceeded('time', this.shareMs ?? this.budgets.timeMs, loc, this.currentFile, this.shareMs !== undefined ? this.budgets.timeMs : undefined);
     }
   }
 

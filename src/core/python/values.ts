@@ -412,5 +412,7 @@ export class BudgetExceeded {
     readonly limit: number,
     readonly loc: Loc,
     readonly file: string | undefined,
+    /** For a share of the time budget that ran out: the whole budget it was part of (ms). */
+    readonly of?: number,
   ) {}
 }

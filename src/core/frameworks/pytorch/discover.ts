@@ -15,7 +15,7 @@
  * - builder: top-level functions that need no arguments and return a call or
  *   a name, when calling them returns a module.
  */
-import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
+import type { InputSpec, LayerNode, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
@@ -132,7 +132,7 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
   const graphs: ModelGraph[] = [];
-  for (const { e } of order) {
+  for (const [index, { e }] of order.entries()) {
     if (!ctx.timeLeft()) {
       interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc, undefined);
       continue;
@@ -145,7 +145,8 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
         continue;
       }
     }
-    const g = profileEntry(ctx, rt, e, obs);
+    // While other models wait, one may take only half the time left.
+    const g = profileEntry(ctx, rt, e, obs, index < order.length - 1 ? 0.5 : 1);
     if (g) graphs.push(g);
   }
   return graphs;
@@ -169,7 +170,7 @@ function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: C
   return e;
 }
 
-function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations): ModelGraph | undefined {
+function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations, timeShare: number): ModelGraph | undefined {
   const interp = ctx.interp;
   const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
   state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl);
@@ -222,7 +223,7 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
       interp.sink = sink;
     }
-  });
+  }, timeShare);
   if (!state.inst || state.notModule) return undefined;
   const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
   tree.root.range = ctx.range(e.loc);
@@ -234,7 +235,9 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     nameRange: ctx.range(e.nameLoc),
     params: tree.params,
     root: tree.root,
-    partial: g.partial,
+    // A layer that could not be built (bad or absurd arguments) is missing from the counts,
+    // whether the findings saying so came from this evaluation or from the module level.
+    partial: g.partial || hasUnbuiltLayer(tree.root),
     findings: g.findings,
   };
   if (state.input) graph.input = state.input;
@@ -246,6 +249,10 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     // Transformer facts are an extra; a model they cannot be read from is still profiled.
   }
   return graph;
+}
+
+function hasUnbuiltLayer(node: LayerNode): boolean {
+  return node.note?.startsWith('not built') === true || node.children.some(hasUnbuiltLayer);
 }
 
 /** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */
