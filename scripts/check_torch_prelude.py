@@ -19,6 +19,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+# Importing fixtures or helpers must not leave __pycache__ folders in the repository.
+sys.dont_write_bytecode = True
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRELUDE_TS = os.path.join(ROOT, 'src', 'core', 'frameworks', 'pytorch', 'catalog', 'prelude.ts')
 

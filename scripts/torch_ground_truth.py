@@ -42,6 +42,9 @@ from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 
+# Importing fixtures or helpers must not leave __pycache__ folders in the repository.
+sys.dont_write_bytecode = True
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, 'stubs'))

@@ -21,6 +21,9 @@ import sys
 import torch
 from torch import nn
 
+# Importing fixtures or helpers must not leave __pycache__ folders in the repository.
+sys.dont_write_bytecode = True
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_measure import MacCounter, SavedRecorder, classify_saved, cuda_like_dropout, flatten_tensors  # noqa: E402
 
@@ -29,7 +32,7 @@ OUT = os.path.join(ROOT, 'test', 'fixtures', 'pytorch', 'expected', 'layers.json
 
 
 def case(type_name, args=(), kwargs=None, inputs=(), call=None, id=None, int_inputs=(), int_high=4,
-         positive_inputs=(), sign_inputs=(), alias=None):
+         positive_inputs=(), sign_inputs=(), alias=None, group=None):
     return {
         'id': id or type_name,
         'type': type_name,
@@ -43,6 +46,8 @@ def case(type_name, args=(), kwargs=None, inputs=(), call=None, id=None, int_inp
         'signInputs': list(sign_inputs),
         # alias[i] = j: tensor argument i is the same tensor as argument j (self-attention).
         'alias': list(alias) if alias else None,
+        # group: how tensor arguments are passed, e.g. [[0], [1, 2]] is layer(t0, (t1, t2)).
+        'group': group,
     }
 
 
@@ -218,6 +223,38 @@ CASES = [
     case('LSTM', [10, 20], {'num_layers': 3, 'dropout': 0.5}, inputs=[[7, 3, 10]], id='LSTM-dropout'),
     case('Dropout2d', [0.5], inputs=[[4, 8, 6]], id='Dropout2d-3d-input'),
     case('ReLU', [], {'inplace': True}, inputs=[[4, 8]], id='ReLU-inplace'),
+    case('LeakyReLU', [0.2, True], inputs=[[4, 8]], id='LeakyReLU-inplace'),
+    case('ELU', [], {'inplace': True}, inputs=[[4, 8]], id='ELU-inplace'),
+    case('CELU', [], {'inplace': True}, inputs=[[4, 8]], id='CELU-inplace'),
+    case('SELU', [], {'inplace': True}, inputs=[[4, 8]], id='SELU-inplace'),
+    case('ReLU6', [], {'inplace': True}, inputs=[[4, 8]], id='ReLU6-inplace'),
+    case('Hardtanh', [], {'inplace': True}, inputs=[[4, 8]], id='Hardtanh-inplace'),
+    case('SiLU', [], {'inplace': True}, inputs=[[4, 8]], id='SiLU-inplace'),
+    case('Mish', [], {'inplace': True}, inputs=[[4, 8]], id='Mish-inplace'),
+    case('Hardswish', [], {'inplace': True}, inputs=[[4, 8]], id='Hardswish-inplace'),
+    case('Hardsigmoid', [], {'inplace': True}, inputs=[[4, 8]], id='Hardsigmoid-inplace'),
+    case('Threshold', [0.1, 20.0, True], inputs=[[4, 8]], id='Threshold-inplace'),
+    case('RReLU', [], {'inplace': True}, inputs=[[4, 8]], id='RReLU-inplace'),
+    case('Dropout', [0.5], {'inplace': True}, inputs=[[4, 8]], id='Dropout-inplace'),
+    case('Dropout2d', [0.5], {'inplace': True}, inputs=[[4, 8, 6, 6]], id='Dropout2d-inplace'),
+    case('AlphaDropout', [0.5], {'inplace': True}, inputs=[[4, 8]], id='AlphaDropout-inplace'),
+    case('GRU', [10, 20], inputs=[[1, 3, 10], [1, 3, 20]], id='GRU-one-step-hx'),
+    case('GRU', [10, 20], inputs=[[7, 3, 10], [1, 3, 20]], id='GRU-hx'),
+    case('RNN', [10, 20], inputs=[[7, 3, 10], [1, 3, 20]], id='RNN-hx'),
+    case('GRU', [10, 20], {'num_layers': 2, 'bidirectional': True}, inputs=[[7, 3, 10], [4, 3, 20]], id='GRU-bi-2layer-hx'),
+    case('LSTM', [10, 20], inputs=[[7, 3, 10], [1, 3, 20], [1, 3, 20]], group=[[0], [1, 2]], id='LSTM-hx'),
+    case('LSTM', [10, 20], {'proj_size': 5, 'num_layers': 2}, inputs=[[7, 3, 10], [2, 3, 5], [2, 3, 20]], group=[[0], [1, 2]], id='LSTM-proj-hx'),
+    case('LSTMCell', [10, 20], inputs=[[3, 10], [3, 20], [3, 20]], group=[[0], [1, 2]], id='LSTMCell-hx'),
+    case('GRUCell', [10, 20], inputs=[[3, 10], [3, 20]], id='GRUCell-hx'),
+    case('CosineSimilarity', inputs=[[4, 16], [4, 16]]),
+    case('CosineSimilarity', [], {'dim': -1}, inputs=[[4, 5, 16], [1, 5, 16]], id='CosineSimilarity-broadcast'),
+    case('PairwiseDistance', inputs=[[4, 16], [4, 16]]),
+    case('PairwiseDistance', [], {'keepdim': True}, inputs=[[4, 16], [4, 16]], id='PairwiseDistance-keepdim'),
+    case('Unfold', [3], {'padding': 1, 'stride': 2}, inputs=[[2, 4, 9, 9]]),
+    case('Fold', [[8, 8], 2], {'stride': 2}, inputs=[[2, 12, 16]]),
+    case('MaxUnpool2d', [2], inputs=[[2, 3, 4, 4], [2, 3, 4, 4]], int_inputs=[1], int_high=4),
+    case('MaxUnpool1d', [2], inputs=[[2, 3, 4], [2, 3, 4]], int_inputs=[1], int_high=2),
+    case('MaxUnpool2d', [3], {'stride': 2, 'padding': 1}, inputs=[[1, 2, 4, 4], [1, 2, 4, 4]], int_inputs=[1], int_high=4, call={'output_size': [8, 8]}, id='MaxUnpool2d-output_size'),
 ]
 
 
@@ -239,7 +276,7 @@ def make_inputs(c):
             tensors.append(torch.rand(shape))
         else:
             tensors.append(torch.randn(shape, requires_grad=True))
-    if c['id'] == 'ReLU-inplace':
+    if c['id'].endswith('-inplace'):
         # An in-place op needs a non-leaf input.
         tensors[0] = tensors[0] * 1
     return tensors
@@ -258,11 +295,12 @@ def probe(c):
     children = [{'name': n, 'type': type(m).__name__} for n, m in layer.named_children()]
     counter = MacCounter()
     saved = SavedRecorder(layer)
+    args = [inputs[g[0]] if len(g) == 1 else tuple(inputs[i] for i in g) for g in c['group']] if c['group'] else inputs
     with cuda_like_dropout(), saved.recording(), counter:
-        out = layer(*inputs, **c['call'])
+        out = layer(*args, **c['call'])
     outputs = flatten_tensors(out)
     return {
-        **{k: c[k] for k in ('id', 'type', 'args', 'kwargs', 'inputs', 'intInputs', 'call', 'alias')},
+        **{k: c[k] for k in ('id', 'type', 'args', 'kwargs', 'inputs', 'intInputs', 'call', 'alias', 'group')},
         'params': params,
         'buffers': buffers,
         'children': children,

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { Shape } from '../../src/core/graph';
 import { FnRef, LayerError, numel, type Args, type OutTree } from '../../src/core/frameworks/layerSpec';
 import { KERAS_LAYERS, findKerasLayer } from '../../src/core/frameworks/keras/catalog';
+import { signatureParams } from '../../src/core/frameworks/pytorch/catalog/signature';
 
 interface Result {
   total: number;
@@ -71,6 +72,14 @@ describe('keras catalog: the table', () => {
       'RandomZoom', 'RandomCrop', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D',
     ]) {
       assert.ok(findKerasLayer(n), `missing ${n}`);
+    }
+  });
+
+  it('every signature parses and accepts Layer keywords (name=, trainable=, input_shape=) through **kwargs', () => {
+    for (const row of KERAS_LAYERS) {
+      const params = signatureParams(row.signature);
+      assert.ok(params.some((p) => p.kind === 'var-keyword'), `${row.type} has no **kwargs`);
+      if (row.forwardSignature) signatureParams(row.forwardSignature);
     }
   });
 
@@ -467,6 +476,20 @@ describe('keras catalog: activations, regularization, preprocessing', () => {
     assert.deepEqual(shape(run('Resizing', { height: 128, width: 96 }, [[B, 300, 200, 3]])), [B, 128, 96, 3]);
     assert.deepEqual(shape(run('CenterCrop', { height: 32, width: 32 }, [[B, 40, 40, 3]])), [B, 32, 32, 3]);
     assert.deepEqual(shape(run('RandomCrop', { height: 24, width: 24 }, [[B, 32, 32, 3]])), [B, 24, 24, 3]);
+  });
+
+  it('lookups: integer ids, or encodings the size of the vocabulary (no weights)', () => {
+    // TextVectorization(output_mode="int", output_sequence_length=200) on one string per sample -> (None, 200) ids.
+    const tv = run('TextVectorization', { max_tokens: 20000, output_sequence_length: 200 }, [[B, 1]]);
+    assert.deepEqual(tv.output, { shape: [B, 200], dtype: 'int' });
+    assert.equal(tv.total, 0);
+    assert.throws(() => run('TextVectorization', { max_tokens: 20000 }, [[B, 1]]), /output_sequence_length/);
+    // StringLookup docstring: vocabulary ["a", "b", "c", "d"] with output_mode="one_hot" gives 4 + 1 OOV = 5 columns.
+    assert.deepEqual(shape(run('StringLookup', { vocabulary: ['a', 'b', 'c', 'd'], output_mode: 'one_hot' }, [[B, 1]])), [B, 5]);
+    // CategoryEncoding docstring: num_tokens=4, output_mode="one_hot" on 4 ids -> (4, 4).
+    assert.deepEqual(shape(run('CategoryEncoding', { num_tokens: 4, output_mode: 'one_hot' }, [[4]])), [4, 4]);
+    assert.deepEqual(shape(run('CategoryEncoding', { num_tokens: 4 }, [[B, 2]])), [B, 4]);
+    assert.deepEqual(run('Hashing', { num_bins: 3 }, [[B, 1]]).output, { shape: [B, 1], dtype: 'int' });
   });
 
   it('bad or missing arguments are LayerErrors with the argument named', () => {

@@ -113,6 +113,17 @@ describe('pytorch catalog', () => {
       throwsLayerError(() => call('Linear', [768, 3072], {}, [[8, 512]]), /last dimension is 512 but in_features is 768/);
     });
 
+    it('Lazy rows name the class they become after the first forward', () => {
+      // type(m).__name__ after one forward: LazyLinear -> Linear, LazyConv1d -> Conv1d,
+      // LazyConvTranspose3d -> ConvTranspose3d, LazyBatchNorm2d -> BatchNorm2d, LazyInstanceNorm1d -> InstanceNorm1d
+      const lazy = TORCH_LAYERS.filter((r) => r.type.startsWith('Lazy'));
+      assert.equal(lazy.length, 13);
+      for (const r of lazy) {
+        assert.equal(r.materializesAs, r.type.slice('Lazy'.length), r.type);
+        assert.ok(torchLayer(r.materializesAs!), r.materializesAs);
+      }
+    });
+
     it('LazyLinear sizes its weight from the first input', () => {
       assert.equal(row('LazyLinear').weights(argsOf('LazyLinear', [10])), undefined);
       assert.deepEqual(row('LazyLinear').weights(argsOf('LazyLinear', [10]), [[4, 7]])?.map((w) => w.shape), [[10, 7], [10]]);

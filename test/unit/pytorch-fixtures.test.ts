@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import { walkLayers, type LayerNode, type ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
+import type { Finding } from '../../src/core/source';
 import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
 
@@ -76,13 +77,20 @@ function modulesByPath(root: LayerNode): Map<string, LayerNode> {
   return map;
 }
 
-const analysed = new Map<string, { graphs: ModelGraph[]; findings: unknown[] }>();
+const analysed = new Map<string, { graphs: ModelGraph[]; findings: Finding[] }>();
 
-function analyse(rel: string) {
+/**
+ * Analyse a fixture with the batch setting at the batch of its example tensors, if it
+ * has any: whether a batch setting overrides an example's batch is a product choice
+ * these tests leave open (`# profile:` comments set their own batch either way).
+ */
+function analyse(rel: string, models: ExpectedModel[] = []) {
   let result = analysed.get(rel);
   if (!result) {
     const file = join(FIXTURES, rel).replace(/\\/g, '/');
-    result = evaluateModels(readFileSync(file, 'utf8'), { file, host, options: { ...DEFAULT_OPTIONS } });
+    const example = models.find((m) => m.input.source === 'example');
+    const options = { ...DEFAULT_OPTIONS, batch: example ? example.input.batch : DEFAULT_OPTIONS.batch };
+    result = evaluateModels(readFileSync(file, 'utf8'), { file, host, options });
     analysed.set(rel, result);
   }
   return result;
@@ -111,7 +119,7 @@ describe('pytorch fixture corpus against torch (scripts/torch_ground_truth.py)',
       for (const model of expected.models) {
         describe(model.name, () => {
           const graph = (): ModelGraph => {
-            const found = analyse(expected.file).graphs.filter((g) => g.name === model.name && g.framework === 'pytorch');
+            const found = analyse(expected.file, expected.models).graphs.filter((g) => g.name === model.name && g.framework === 'pytorch');
             assert.ok(found.length > 0, `${model.name} not found; found: ${analyse(expected.file).graphs.map((g) => g.name).join(', ')}`);
             return found[0]!;
           };
@@ -174,12 +182,18 @@ describe('pytorch fixture corpus against torch (scripts/torch_ground_truth.py)',
     });
   }
 
-  it('reports the half-typed class of broken.py and keeps the models around it', () => {
+  it('reports the half-typed class of broken.py, and only it, and keeps the models around it', () => {
     const { graphs, findings } = analyse('broken.py');
-    assert.ok(
-      (findings as Array<{ code: string; range?: { start: { line: number } } }>).some((f) => f.code === 'syntax-error'),
-      'no syntax-error finding',
-    );
+    const lines = readFileSync(join(FIXTURES, 'broken.py'), 'utf8').split('\n');
+    const begin = lines.indexOf('# fixture: broken-begin');
+    const end = lines.indexOf('# fixture: broken-end');
+    const syntax = (findings as Finding[]).filter((f) => f.code === 'syntax-error');
+    assert.ok(syntax.length > 0, 'no syntax-error finding');
+    for (const f of syntax) {
+      assert.ok(f.range, f.message);
+      // 0-based lines: the half-typed class sits between the markers.
+      assert.ok(f.range.start.line >= begin && f.range.end.line <= end, `${f.message} lies outside lines ${begin + 1}-${end + 1}`);
+    }
     const names = graphs.map((g) => g.name);
     for (const name of ['Encoder', 'Head', 'classifier']) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
   });

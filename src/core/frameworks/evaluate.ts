@@ -37,6 +37,7 @@ import type { ModuleFactory } from '../python/stdlib';
 import { BudgetExceeded, PyRaise, type ModuleV, type Value } from '../python/values';
 import type { Finding } from '../source';
 import type { SourceHost } from '../sourceHost';
+import './keras/index';
 import { PYTORCH_PLUGIN } from './pytorch/discover';
 import { torchPackage } from './pytorch/package';
 import { registerFramework, registeredFrameworks, registryVersion, type DiscoveryContext, type Guarded } from './registry';
@@ -118,10 +119,20 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   const interp = s.interp;
   s.begin(ctx.file, ctx.host, budgets);
   torchPackage(interp); // built once, before the clock starts
-  interp.startClock(Date.now());
+  const start = Date.now();
+  interp.startClock(start);
   const fileSink = interp.sink;
 
-  const ast = parseModule(text);
+  // Reading may use half of the time budget; running and profiling the models get the rest.
+  const ast = parseModule(text, start + budgets.timeMs / 2);
+  if (ast.truncatedAtLine !== undefined) {
+    fileFindings.push({
+      severity: 'warning',
+      code: 'budget-time',
+      message: `File too large to read within the time budget (${budgets.timeMs} ms): analysed lines 1-${ast.truncatedAtLine} only`,
+      range: { start: { line: ast.truncatedAtLine, character: 0 }, end: { line: ast.truncatedAtLine, character: 0 } },
+    });
+  }
   for (const b of ast.brokenChunks) {
     fileFindings.push({
       severity: 'warning',
@@ -144,9 +155,10 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
     if (r.overrides) profiles.set(i, r.overrides);
   });
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
-  const profileFor = (startLine: number, nameLine: number): ProfileOverrides | undefined => {
+  const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
     if (profiles.has(nameLine)) return profiles.get(nameLine);
     if (profiles.has(startLine)) return profiles.get(startLine);
+    for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (profiles.has(l)) return profiles.get(l);
     for (let l = startLine - 1; l >= 0 && isCommentLine(l); l--) if (profiles.has(l)) return profiles.get(l);
     return undefined;
   };

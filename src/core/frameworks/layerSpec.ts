@@ -118,6 +118,11 @@ export interface LayerSpec {
   linearDims?(args: Args, inputs?: Shape[]): [number, number] | undefined;
   /** Which inputs are integer indices (Embedding): their saved copies are int64. */
   intInputs?: number[];
+  /**
+   * torch Lazy* rows: the class the module becomes once its first forward has sized it
+   * (LazyModuleMixin.cls_to_become), which is the type named_modules() then shows.
+   */
+  materializesAs?: string;
 }
 
 /** Product of dimensions; empty shape is a scalar (1). */

@@ -35,8 +35,12 @@ export interface DiscoveryContext {
   ast: ParsedModule;
   options: EstimateOptions;
   host: SourceHost;
-  /** `# profile:` overrides for a model whose definition starts on `startLine` with its name on `nameLine` (0-based). */
-  profileFor(startLine: number, nameLine: number): ProfileOverrides | undefined;
+  /**
+   * `# profile:` overrides for a model whose definition starts on `startLine` with its name
+   * on `nameLine` (0-based): a comment on those lines, on the comment lines directly above,
+   * or, for a statement that spans lines up to `endLine`, on any of its lines.
+   */
+  profileFor(startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined;
   /** Mark a value as turned into a graph; later passes skip claimed values. */
   claim(v: Value): void;
   claimed(v: Value): boolean;

@@ -6,7 +6,7 @@
 import type { Loc } from './ast';
 import { superObject, type Interp } from './interp';
 import { compareOrder, pyEquals, toBigInt, toNumber } from './ops';
-import { formatValue } from './format';
+import { formatValue, pyFixed } from './format';
 import {
   FALSE,
   NONE,
@@ -319,8 +319,11 @@ export function installBuiltins(interp: Interp): void {
     if (v.t !== 'float') return v.t === 'unknown' ? v : interp.unknownAt(`round() of ${typeName(v)}`, loc);
     if (nd && nd.t !== 'none') {
       const d = Number(toBigInt(nd) ?? 0n);
-      const p = 10 ** d;
-      return float(roundHalfEven(v.v * p) / p);
+      if (d < 0) {
+        const p = 10 ** -d;
+        return float(roundHalfEven(v.v / p) * p);
+      }
+      return float(Number(pyFixed(v.v, d)));
     }
     if (!Number.isFinite(v.v)) return interp.unknownAt('round() of inf/nan', loc, 'arithmetic');
     return int(BigInt(roundHalfEven(v.v)));

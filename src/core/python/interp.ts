@@ -69,6 +69,8 @@ export interface TensorHooks {
   unary(op: string, t: TensorV, loc: Loc): Value;
   getitem(t: TensorV, index: Value, loc: Loc): Value;
   compare(op: string, a: Value, b: Value, loc: Loc): Value;
+  /** Iteration over the first dimension (`q, k, v = qkv`); undefined when unknown or too long. */
+  iter(t: TensorV, loc: Loc): Value[] | undefined;
 }
 
 /** Resolves `import` statements (imports.ts). */
@@ -1427,6 +1429,12 @@ export class Interp {
         return [...v.map.values()];
       case 'range':
         return rangeIter(v);
+      case 'tensor':
+        return this.tensors?.iter(v, loc);
+      case 'opaque': {
+        const items = v.kind === 'iterator' ? v.attrs?.get('__items__') : undefined;
+        return items && items.t === 'list' ? items.items.splice(0) : undefined;
+      }
       case 'inst': {
         const it = this.lookupClass(v.cls, '__iter__');
         if (it) {

@@ -4,6 +4,7 @@
  * (interp.ts); these functions return undefined for operand types they do not
  * handle.
  */
+import { pyFixed } from './format';
 import { FALSE, MAX_VALUE_ITEMS, TRUE, bool, float, hashKey, int, list, str, tuple, unknown, type Value } from './values';
 
 /** Bits an int may grow to before it is reported instead of computed (2^100000 and beyond). */
@@ -177,7 +178,7 @@ function percentFormat(fmt: string, args: Value[]): string {
     let s: string;
     const n = toNumber(v);
     if (type === 'd' || type === 'i') s = n !== undefined ? String(Math.trunc(n)) : String(v);
-    else if (type === 'f') s = n !== undefined ? n.toFixed(prec ? Number(prec) : 6) : '?';
+    else if (type === 'f') s = n !== undefined ? pyFixed(n, prec ? Number(prec) : 6) : '?';
     else if (type === 'e') s = n !== undefined ? n.toExponential(prec ? Number(prec) : 6) : '?';
     else s = v.t === 'str' ? v.v : hashKey(v);
     return width ? s.padStart(Number(width)) : s;

@@ -14,7 +14,12 @@ import { parsePython } from './parser';
 export interface ParsedModule extends Module {
   /** Line ranges of top-level chunks that did not parse (0-based, inclusive start, exclusive end). */
   brokenChunks: Array<{ startLine: number; endLine: number }>;
+  /** Set when the deadline stopped parsing: lines from here on were not read. */
+  truncatedAtLine?: number;
 }
+
+/** Above this size a file is parsed chunk by chunk, so a time budget can stop it between chunks. */
+export const CHUNKED_PARSE_CHARS = 512 * 1024;
 
 const CACHE_LIMIT = 64;
 const cache = new Map<string, ParsedModule>();
@@ -46,19 +51,50 @@ function shiftTree(node: unknown, lines: number, seen = new Set<object>()): void
   }
 }
 
-/** Start lines of top-level chunks. */
+/** Start lines of top-level chunks (never inside a triple-quoted string). */
 export function chunkStarts(lines: string[]): number[] {
   const starts: number[] = [];
   let prevDecorator = false;
+  let inString: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (!/^[A-Za-z_@]/.test(l) || CONTINUES.test(l)) continue;
-    if (i > 0 && /\\\s*$/.test(lines[i - 1]!)) continue;
-    if (!prevDecorator) starts.push(i);
-    prevDecorator = l.startsWith('@');
+    const startsChunk = !inString && /^[A-Za-z_@]/.test(l) && !CONTINUES.test(l) && !(i > 0 && /\\\s*$/.test(lines[i - 1]!));
+    if (startsChunk) {
+      if (!prevDecorator) starts.push(i);
+      prevDecorator = l.startsWith('@');
+    }
+    inString = tripleQuoteState(l, inString);
   }
   if (!starts.length || starts[0] !== 0) starts.unshift(0);
   return starts;
+}
+
+/** The open triple quote after a line, given the one open before it (comments and short strings skipped). */
+function tripleQuoteState(line: string, open: string | undefined): string | undefined {
+  let i = 0;
+  while (i < line.length) {
+    if (open) {
+      const j = line.indexOf(open, i);
+      if (j < 0) return open;
+      i = j + 3;
+      open = undefined;
+      continue;
+    }
+    const c = line[i]!;
+    if (c === '#') return undefined;
+    if (c === '"' || c === "'") {
+      if (line.startsWith(c.repeat(3), i)) {
+        open = c.repeat(3);
+        i += 3;
+        continue;
+      }
+      const j = line.indexOf(c, i + 1);
+      i = j < 0 ? line.length : j + 1;
+      continue;
+    }
+    i++;
+  }
+  return open;
 }
 
 function lowerText(text: string): { module: Module; hasError: boolean } {
@@ -72,46 +108,58 @@ function lowerText(text: string): { module: Module; hasError: boolean } {
   }
 }
 
-export function parseModule(text: string): ParsedModule {
+/**
+ * Parse a whole file. `deadline` (ms since epoch) bounds the work for very large
+ * files: they are read chunk by chunk and reading stops at the deadline.
+ */
+export function parseModule(text: string, deadline = Infinity): ParsedModule {
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text);
     cache.set(text, hit);
     return hit;
   }
-  const whole = lowerText(text);
   let result: ParsedModule;
-  if (!whole.hasError) result = { ...whole.module, brokenChunks: [] };
+  if (text.length > CHUNKED_PARSE_CHARS) result = chunked(text, deadline);
   else {
-    const lines = text.split('\n');
-    const starts = chunkStarts(lines);
-    const body: Stmt[] = [];
-    const errors: Loc[] = [];
-    const brokenChunks: ParsedModule['brokenChunks'] = [];
-    let tooDeep: Loc | undefined;
-    for (let c = 0; c < starts.length; c++) {
-      const a = starts[c]!;
-      const b = c + 1 < starts.length ? starts[c + 1]! : lines.length;
-      const chunk = lines.slice(a, b).join('\n');
-      if (!chunk.trim()) continue;
-      const part = lowerText(chunk);
-      shiftTree(part.module.body, a);
-      shiftTree(part.module.errors, a);
-      if (part.module.tooDeep) {
-        shift(part.module.tooDeep, a);
-        tooDeep ??= part.module.tooDeep;
-      }
-      if (part.hasError) {
-        let end = b;
-        while (end > a && !lines[end - 1]!.trim()) end--;
-        brokenChunks.push({ startLine: a, endLine: end });
-        errors.push(...part.module.errors);
-      }
-      body.push(...part.module.body);
-    }
-    result = { body, errors, tooDeep, brokenChunks };
+    const whole = lowerText(text);
+    result = whole.hasError ? chunked(text, deadline) : { ...whole.module, brokenChunks: [] };
   }
+  if (result.truncatedAtLine !== undefined) return result; // partial: not cached
   cache.set(text, result);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return result;
+}
+
+function chunked(text: string, deadline: number): ParsedModule {
+  const lines = text.split('\n');
+  const starts = chunkStarts(lines);
+  const body: Stmt[] = [];
+  const errors: Loc[] = [];
+  const brokenChunks: ParsedModule['brokenChunks'] = [];
+  let tooDeep: Loc | undefined;
+  for (let c = 0; c < starts.length; c++) {
+    const a = starts[c]!;
+    if ((c & 63) === 0 && Date.now() > deadline) return { body, errors, tooDeep, brokenChunks, truncatedAtLine: a };
+    const b = c + 1 < starts.length ? starts[c + 1]! : lines.length;
+    const chunk = lines.slice(a, b).join('\n');
+    if (!chunk.trim()) continue;
+    const part = lowerText(chunk);
+    if (a) {
+      shiftTree(part.module.body, a);
+      shiftTree(part.module.errors, a);
+    }
+    if (part.module.tooDeep) {
+      if (a) shift(part.module.tooDeep, a);
+      tooDeep ??= part.module.tooDeep;
+    }
+    if (part.hasError) {
+      let end = b;
+      while (end > a && !lines[end - 1]!.trim()) end--;
+      brokenChunks.push({ startLine: a, endLine: end });
+      errors.push(...part.module.errors);
+    }
+    body.push(...part.module.body);
+  }
+  return { body, errors, tooDeep, brokenChunks };
 }

@@ -180,8 +180,8 @@ export interface TensorV {
   storage?: number;
   /** Elements of the underlying storage, when this is a view of a larger or smaller tensor. */
   storageNumel?: number;
-  /** True for views whose memory is not contiguous (after transpose/permute/expand). */
-  strided?: boolean;
+  /** Element strides of a view whose layout is not row-major (transpose, expand, slices); absent: contiguous. */
+  strides?: number[];
 }
 
 export type Value =

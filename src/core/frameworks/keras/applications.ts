@@ -18,6 +18,10 @@
  *   (same layers and biases): parameter counts and MACs ("GFLOPS" there are MACs).
  * MACs at the default input come from the cited paper or table; they scale with the
  * input area (every layer of these networks but the classifier is convolutional).
+ *
+ * Most constructors are also written out layer by layer (./architectures):
+ * the runtime builds those, and this table is what they must reproduce. The rest
+ * (InceptionResNetV2, NASNet) are profiled from this table as one node.
  */
 import type { Shape } from '../../graph';
 import { LayerError, type Args } from '../layerSpec';

@@ -19,7 +19,8 @@ import type { InputSpec, LayerNode, ModelGraph, ModelKind, ProfileOverrides } fr
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
-import { type ExampleCall, resolveInput, withImageSize } from './inputs';
+import { newSink } from '../../python/interp';
+import { type ExampleCall, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
 import type { TorchRuntime } from './runtime';
@@ -132,9 +133,10 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
   const graphs: ModelGraph[] = [];
+  const skipped: Entry[] = [];
   for (const [index, { e }] of order.entries()) {
     if (!ctx.timeLeft()) {
-      interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc, undefined);
+      skipped.push(e);
       continue;
     }
     if (e.missing?.length) {
@@ -148,6 +150,10 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     // While other models wait, one may take only half the time left.
     const g = profileEntry(ctx, rt, e, obs, index < order.length - 1 ? 0.5 : 1);
     if (g) graphs.push(g);
+  }
+  if (skipped.length) {
+    const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
+    interp.finding('warning', 'budget-time', `The time budget ran out before ${skipped.length} model(s) were evaluated: ${names}`, skipped[0]!.nameLoc);
   }
   return graphs;
 }
@@ -173,7 +179,7 @@ function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: C
 function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations, timeShare: number): ModelGraph | undefined {
   const interp = ctx.interp;
   const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
-  state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl);
+  state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl, e.kind === 'class' || e.kind === 'builder' ? undefined : e.loc.el);
   if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
     state.profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
   }
@@ -192,37 +198,54 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
-    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && !hasWeights(rt, state.inst)) {
+    const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
+    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
       state.notModule = true;
       return;
     }
     const examples = [...(obs.examples.get(state.inst) ?? [])];
-    if (!examples.length && e.cls) for (const [m, ex] of obs.examples) if (m.cls === e.cls) examples.push(...ex);
+    const cls = state.inst.cls;
+    if (!examples.length) for (const [m, ex] of obs.examples) if (m.cls === cls) examples.push(...ex);
     const resolved = resolveInput(rt, state.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
       return;
     }
     state.input = resolved.spec;
-    state.trace = runForward(rt, state.inst, resolved.args, resolved.kwargs, e.nameLoc);
-    if (state.trace.errors && resolved.alternatives) {
-      // The hinted image size does not fit the layers: try the usual sizes, quietly.
-      const sink = interp.sink;
-      for (const size of resolved.alternatives) {
-        interp.sink = { findings: [], partial: false, seen: new Set() };
-        const alt = withImageSize(rt, resolved, size);
-        const t = runForward(rt, state.inst, alt.args, alt.kwargs, e.nameLoc);
-        if (!t.errors) {
-          sink.findings = sink.findings.filter((f) => f.code !== 'shape-error');
-          sink.partial = sink.findings.some((f) => f.severity !== 'info');
-          interp.sink = sink;
-          state.trace = t;
+    if (!resolved.alternatives?.length) {
+      state.trace = runForward(rt, state.inst, resolved.args, resolved.kwargs, e.nameLoc);
+      return;
+    }
+    // An inferred input may not fit the layers (a 2-D features input for an attention
+    // block, 224² for a CIFAR net): try the usual alternatives, keeping the first that fits.
+    const sink = interp.sink;
+    const attempt = (args: Value[], kwargs: Map<string, Value>) => {
+      interp.sink = newSink();
+      try {
+        const trace = new Trace();
+        state.trace = trace;
+        runForward(rt, state.inst!, args, kwargs, e.nameLoc, trace);
+        return { trace, sink: interp.sink };
+      } finally {
+        interp.sink = sink;
+      }
+    };
+    const first = attempt(resolved.args, resolved.kwargs);
+    let chosen = first;
+    if (first.trace.errors) {
+      for (const a of resolved.alternatives) {
+        if (!interp.timeLeft()) break;
+        const alt = withAlternative(rt, resolved, a);
+        const r = attempt(alt.args, alt.kwargs);
+        if (!r.trace.errors) {
+          chosen = r;
           state.input = alt.spec;
-          return;
+          break;
         }
       }
-      interp.sink = sink;
     }
+    state.trace = chosen.trace;
+    for (const f of chosen.sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
   }, timeShare);
   if (!state.inst || state.notModule) return undefined;
   const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
@@ -256,8 +279,7 @@ function hasUnbuiltLayer(node: LayerNode): boolean {
 }
 
 /** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */
-export function runForward(rt: TorchRuntime, model: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc): Trace {
-  const trace = new Trace();
+export function runForward(rt: TorchRuntime, model: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc, trace = new Trace()): Trace {
   for (const [, t] of rt.namedTensors(model, 'params', true)) trace.weightStorages.add(t.storage ?? t.id);
   for (const [, t] of rt.namedTensors(model, 'buffers', true)) trace.weightStorages.add(t.storage ?? t.id);
   const prev = rt.trace;

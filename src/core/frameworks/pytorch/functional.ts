@@ -10,6 +10,7 @@ import { toBigInt, toNumber } from '../../python/ops';
 import { NONE, bool, float, int, list, str, truthy, tuple, unknown, type TensorV, type Value } from '../../python/values';
 import type { TorchRuntime } from './runtime';
 import * as S from './shapeAlgebra';
+import { contiguousStrides, expandStrides, isContiguous, viewStrides } from './strides';
 
 type Kw = Map<string, Value>;
 export type Op = (rt: TorchRuntime, args: Value[], kw: Kw, loc: Loc) => Value;
@@ -93,42 +94,50 @@ function binary(name: string, rule: 'none' | 'mul' | 'div' | 'pow', dtype?: stri
       const ins = [a, b].filter(isT);
       const out = rt.derived(shape, ins, dtype ? { dtype } : {});
       const saved: TensorV[] = [];
+      const extra: Array<[number, 'int64']> = [];
       const ag = isT(a) && a.requiresGrad;
       const bg = isT(b) && b.requiresGrad;
       if (rule === 'mul') {
         if (bg && isT(a)) saved.push(a);
         if (ag && isT(b)) saved.push(b);
+        // A Python number becomes a wrapped 0-d tensor (8 bytes) that MulBackward keeps.
+        if (ag && !isT(b)) extra.push([1, 'int64']);
+        if (bg && !isT(a)) extra.push([1, 'int64']);
       } else if (rule === 'div') {
         if ((ag || bg) && isT(b)) saved.push(b);
         if (bg && isT(a)) saved.push(a);
+        if (ag && !isT(b)) extra.push([1, 'int64']);
       } else if (rule === 'pow') {
         if (isT(a)) saved.push(a);
         if (bg) saved.push(out);
       }
-      rt.record(name, loc, [out], 0, saved);
+      rt.record(name, loc, [out], 0, saved, extra);
       return out;
     });
   };
 }
 
 function reduction(name: string): Op {
+  const pairwise = name === 'max' ? binary('maximum', 'mul') : name === 'min' ? binary('minimum', 'mul') : undefined;
   return (rt, args, kw, loc) => {
     const x = args[0];
     if (!isT(x) || !x.shape) return unknown(name);
+    // torch.max(a, b) is the element-wise maximum.
+    if (pairwise && (isT(args[1]) || isT(kw.get('other')))) return pairwise(rt, args, kw, loc);
     const dimV = arg(args, kw, 1, 'dim');
     const keep = truthy(arg(args, kw, 2, 'keepdim') ?? bool(false)) === true;
     const dims = dimV && dimV.t !== 'none' ? ints(dimV) : undefined;
     if (dimV && dimV.t !== 'none' && !dims) return unknown(name);
     return guarded(rt, name, loc, () => {
       const out = rt.derived(S.reduce(x.shape!, dims, keep), [x], name === 'argmax' || name === 'argmin' ? { dtype: 'int64', requiresGrad: false } : {});
+      // What each reduction's backward keeps (measured with torch 1.13's saved_tensors_hooks).
       if ((name === 'max' || name === 'min') && dims) {
         const idx = rt.tensor(out.shape, { dtype: 'int64' });
         rt.record(name, loc, [out], 0, [idx]);
         return tuple([out, idx]);
       }
-      if (name === 'prod' || name === 'norm' || name === 'std' || name === 'var' || name === 'amax' || name === 'amin' || name === 'logsumexp') {
-        rt.record(name, loc, [out], 0, [x, out]);
-      }
+      if (name === 'prod' || name === 'norm' || name === 'std' || name === 'amax' || name === 'amin' || name === 'logsumexp') rt.record(name, loc, [out], 0, [x, out]);
+      else if (name === 'var' || (name === 'mean' && dims)) rt.record(name, loc, [out], 0, [x]);
       return out;
     });
   };
@@ -150,12 +159,29 @@ function softmaxLike(name: string): Op {
   };
 }
 
-function viewOf(rt: TorchRuntime, x: TensorV, shape: Shape, strided = false): TensorV {
+/** A view of x with the given layout (strides undefined: contiguous). */
+function viewOf(rt: TorchRuntime, x: TensorV, shape: Shape, strides?: number[]): TensorV {
   const out = rt.tensor(shape, { viewOf: x, requiresGrad: x.requiresGrad && !rt.trace?.noGrad });
   if (x.isInt) out.isInt = true;
   out.dtype = x.dtype;
-  if (strided || x.strided) out.strided = true;
+  if (strides && !isContiguous(shape, strides)) out.strides = strides;
   return out;
+}
+
+function stridesOf(x: TensorV): number[] {
+  return x.strides ?? contiguousStrides(x.shape ?? []);
+}
+
+/** view/reshape: a view when the layout allows one, else (reshape) a copy. */
+function reshaped(rt: TorchRuntime, x: TensorV, shape: Shape): TensorV {
+  if (!x.strides) return viewOf(rt, x, shape);
+  const st = viewStrides(x.shape!, x.strides, shape);
+  return st ? viewOf(rt, x, shape, st) : copyOf(rt, x, shape);
+}
+
+function permutedStrides(x: TensorV, dims: number[]): number[] {
+  const st = stridesOf(x);
+  return dims.map((d) => st[S.normDim(d, st.length)]!);
 }
 
 function copyOf(rt: TorchRuntime, x: TensorV, shape = x.shape, dtype?: string): TensorV {
@@ -169,7 +195,7 @@ const view: Op = (rt, args, _kw, loc) => {
   if (dt) return copyOf(rt, x, x.shape, dt);
   const to = rt.shapeArgs(args.slice(1));
   if (!to) return unknown('view');
-  return guarded(rt, 'view', loc, () => viewOf(rt, x, S.reshape(x.shape!, to)));
+  return guarded(rt, 'view', loc, () => reshaped(rt, x, S.reshape(x.shape!, to)));
 };
 
 const reshape: Op = (rt, args, _kw, loc) => {
@@ -178,8 +204,7 @@ const reshape: Op = (rt, args, _kw, loc) => {
   const to = rt.shapeArgs(args.slice(1));
   if (!to) return unknown('reshape');
   return guarded(rt, 'reshape', loc, () => {
-    const shape = S.reshape(x.shape!, to);
-    return x.strided ? copyOf(rt, x, shape) : viewOf(rt, x, shape);
+    return reshaped(rt, x, S.reshape(x.shape!, to));
   });
 };
 
@@ -188,7 +213,7 @@ const permute: Op = (rt, args, _kw, loc) => {
   if (!isT(x) || !x.shape) return unknown('permute');
   const dims = rt.shapeArgs(args.slice(1));
   if (!dims) return unknown('permute');
-  return guarded(rt, 'permute', loc, () => viewOf(rt, x, S.permute(x.shape!, dims), true));
+  return guarded(rt, 'permute', loc, () => viewOf(rt, x, S.permute(x.shape!, dims), permutedStrides(x, dims)));
 };
 
 const transpose: Op = (rt, args, kw, loc) => {
@@ -197,20 +222,26 @@ const transpose: Op = (rt, args, kw, loc) => {
   const a = intv(arg(args, kw, 1, 'dim0'));
   const b = intv(arg(args, kw, 2, 'dim1'));
   if (a === undefined || b === undefined) return unknown('transpose');
-  return guarded(rt, 'transpose', loc, () => viewOf(rt, x, S.transpose(x.shape!, a, b), true));
+  return guarded(rt, 'transpose', loc, () => {
+    const dims = x.shape!.map((_v, i) => i);
+    const i = S.normDim(a, dims.length);
+    const j = S.normDim(b, dims.length);
+    [dims[i], dims[j]] = [dims[j]!, dims[i]!];
+    return viewOf(rt, x, S.permute(x.shape!, dims), permutedStrides(x, dims));
+  });
 };
 
 const tOp: Op = (rt, args, _kw, loc) => {
   const x = args[0];
   if (!isT(x) || !x.shape) return unknown('t');
   if (x.shape.length < 2) return x;
-  return guarded(rt, 't', loc, () => viewOf(rt, x, S.transpose(x.shape!, 0, 1), true));
+  return guarded(rt, 't', loc, () => viewOf(rt, x, S.transpose(x.shape!, 0, 1), permutedStrides(x, [1, 0])));
 };
 
 const contiguous: Op = (rt, args) => {
   const x = args[0];
   if (!isT(x)) return unknown('contiguous');
-  return x.strided ? copyOf(rt, x) : x;
+  return x.strides ? copyOf(rt, x) : x;
 };
 
 const flattenOp: Op = (rt, args, kw, loc) => {
@@ -219,8 +250,7 @@ const flattenOp: Op = (rt, args, kw, loc) => {
   const s = intv(arg(args, kw, 1, 'start_dim')) ?? 0;
   const e = intv(arg(args, kw, 2, 'end_dim')) ?? -1;
   return guarded(rt, 'flatten', loc, () => {
-    const shape = S.flatten(x.shape!, s, e);
-    return x.strided ? copyOf(rt, x, shape) : viewOf(rt, x, shape);
+    return reshaped(rt, x, S.flatten(x.shape!, s, e));
   });
 };
 
@@ -233,7 +263,7 @@ const unflatten: Op = (rt, args, kw, loc) => {
   return guarded(rt, 'unflatten', loc, () => {
     const dd = S.normDim(d, x.shape!.length);
     const inner = S.reshape([x.shape![dd]!], sizes);
-    return viewOf(rt, x, [...x.shape!.slice(0, dd), ...inner, ...x.shape!.slice(dd + 1)]);
+    return reshaped(rt, x, [...x.shape!.slice(0, dd), ...inner, ...x.shape!.slice(dd + 1)]);
   });
 };
 
@@ -241,14 +271,26 @@ const squeeze: Op = (rt, args, kw, loc) => {
   const x = args[0];
   if (!isT(x) || !x.shape) return unknown('squeeze');
   const d = arg(args, kw, 1, 'dim');
-  return guarded(rt, 'squeeze', loc, () => viewOf(rt, x, S.squeeze(x.shape!, d && d.t !== 'none' ? intv(d) : undefined)));
+  return guarded(rt, 'squeeze', loc, () => {
+    const dim = d && d.t !== 'none' ? intv(d) : undefined;
+    const shape = x.shape!;
+    const st = stridesOf(x);
+    const keep = shape.map((n, i) => (dim === undefined ? n !== 1 : i !== S.normDim(dim, shape.length) || n !== 1));
+    return viewOf(rt, x, shape.filter((_n, i) => keep[i]), st.filter((_n, i) => keep[i]));
+  });
 };
 
 const unsqueeze: Op = (rt, args, kw, loc) => {
   const x = args[0];
   const d = intv(arg(args, kw, 1, 'dim'));
   if (!isT(x) || !x.shape || d === undefined) return unknown('unsqueeze');
-  return guarded(rt, 'unsqueeze', loc, () => viewOf(rt, x, S.unsqueeze(x.shape!, d)));
+  return guarded(rt, 'unsqueeze', loc, () => {
+    const shape = S.unsqueeze(x.shape!, d);
+    const at = shape.indexOf(1, S.normDim(d, x.shape!.length, 1));
+    const st = stridesOf(x).slice();
+    st.splice(at, 0, at < st.length ? st[at]! * x.shape![at]! : 1);
+    return viewOf(rt, x, shape, st);
+  });
 };
 
 const expand: Op = (rt, args, _kw, loc) => {
@@ -256,14 +298,20 @@ const expand: Op = (rt, args, _kw, loc) => {
   if (!isT(x) || !x.shape) return unknown('expand');
   const to = rt.shapeArgs(args.slice(1));
   if (!to) return unknown('expand');
-  return guarded(rt, 'expand', loc, () => viewOf(rt, x, S.expand(x.shape!, to), true));
+  return guarded(rt, 'expand', loc, () => {
+    const shape = S.expand(x.shape!, to);
+    return viewOf(rt, x, shape, expandStrides(x.shape!, stridesOf(x), shape));
+  });
 };
 
 const expandAs: Op = (rt, args, _kw, loc) => {
   const x = args[0];
   const o = args[1];
   if (!isT(x) || !x.shape || !isT(o) || !o.shape) return unknown('expand_as');
-  return guarded(rt, 'expand_as', loc, () => viewOf(rt, x, S.expand(x.shape!, o.shape!), true));
+  return guarded(rt, 'expand_as', loc, () => {
+    const shape = S.expand(x.shape!, o.shape!);
+    return viewOf(rt, x, shape, expandStrides(x.shape!, stridesOf(x), shape));
+  });
 };
 
 const repeatOp: Op = (rt, args, _kw, loc) => {
@@ -312,9 +360,32 @@ function matmulOp(name: string): Op {
       }
       const { shape, macs } = S.matmul(a.shape!, b.shape!);
       const out = rt.derived(shape, [a, b]);
+      // torch.matmul folds batch dimensions with expand + reshape: an operand whose layout
+      // cannot be viewed that way is copied, and the copy is what bmm/mm saves.
       const saved: TensorV[] = [];
-      if (b.requiresGrad) saved.push(a);
-      if (a.requiresGrad) saved.push(b);
+      if (name === 'matmul') {
+        const fold = (t: TensorV, isA: boolean): TensorV => {
+          const sh = t.shape!;
+          if (rt.trace?.weightStorages.has(t.storage ?? t.id) || !t.strides) return t;
+          const other = isA ? b.shape! : a.shape!;
+          let target: number[];
+          let src = sh;
+          let st = t.strides;
+          if (sh.length >= 3 && other.length >= 3) {
+            const batch = S.broadcast(sh.slice(0, -2), other.slice(0, -2));
+            src = [...batch, ...sh.slice(-2)];
+            st = expandStrides(sh, t.strides, src);
+            target = [S.prod(batch), ...sh.slice(-2)];
+          } else if (isA && sh.length >= 3) target = [S.prod(sh.slice(0, -1)), sh[sh.length - 1]!];
+          else return t;
+          return viewStrides(src, st, target) ? t : rt.tensor(target, { dtype: t.dtype });
+        };
+        if (b.requiresGrad) saved.push(fold(a, true));
+        if (a.requiresGrad) saved.push(fold(b, false));
+      } else {
+        if (b.requiresGrad) saved.push(a);
+        if (a.requiresGrad) saved.push(b);
+      }
       rt.record(name, loc, [out], macs, saved);
       return out;
     });
@@ -356,7 +427,8 @@ const splitOp = (mode: 'split' | 'chunk' | 'unbind' | 'tensor_split'): Op => (rt
     const len = x.shape![dd]!;
     let sizes: number[];
     if (mode === 'unbind') {
-      return tuple(Array.from({ length: len }, () => viewOf(rt, x, [...x.shape!.slice(0, dd), ...x.shape!.slice(dd + 1)])));
+      const st = stridesOf(x).filter((_v, i) => i !== dd);
+      return tuple(Array.from({ length: len }, () => viewOf(rt, x, [...x.shape!.slice(0, dd), ...x.shape!.slice(dd + 1)], st)));
     }
     const spec = arg(args, kw, 1, mode === 'chunk' ? 'chunks' : 'split_size_or_sections');
     if (mode === 'chunk') {
@@ -368,7 +440,8 @@ const splitOp = (mode: 'split' | 'chunk' | 'unbind' | 'tensor_split'): Op => (rt
       if (s === undefined) return unknown(mode);
       sizes = S.splitSizes(len, s);
     }
-    return tuple(sizes.map((n) => viewOf(rt, x, x.shape!.map((v, i) => (i === dd ? n : v)))));
+    const st = stridesOf(x);
+    return tuple(sizes.map((n) => viewOf(rt, x, x.shape!.map((v, i) => (i === dd ? n : v)), st)));
   });
 };
 
@@ -397,9 +470,11 @@ const whereOp: Op = (rt, args, _kw, loc) => {
   });
 };
 
+/** tril/triu: in a forward they build causal masks. */
 const triangular: Op = (rt, args) => {
   const x = args[0];
   if (!isT(x)) return unknown('tril');
+  if (rt.trace && x.shape && x.shape.length >= 2 && x.shape[x.shape.length - 1] === x.shape[x.shape.length - 2]) rt.trace.attention.causal = true;
   return rt.derived(x.shape, [x]);
 };
 
@@ -408,55 +483,66 @@ const triangular: Op = (rt, args) => {
 export function indexTensor(rt: TorchRuntime, x: TensorV, key: Value, loc: Loc): Value {
   if (!x.shape) return unknown('index');
   const shape = x.shape;
+  const xst = stridesOf(x);
   const items = key.t === 'tuple' ? key.items : [key];
   return guarded(rt, 'indexing', loc, () => {
     const out: number[] = [];
+    const outSt: number[] = [];
     let dim = 0;
-    const nEll = items.filter((i) => i.t === 'ellipsis').length;
     const consumed = items.filter((i) => i.t !== 'none' && i.t !== 'ellipsis').reduce((n, i) => n + (isT(i) && i.dtype === 'bool' && i.shape ? Math.max(1, i.shape.length) : 1), 0);
     let advanced: number[] | undefined;
-    let advancedAt = -1;
-    let copy = false;
+    let advancedIndex: TensorV | undefined;
     for (const it of items) {
       if (it.t === 'ellipsis') {
         const n = shape.length - consumed;
-        for (let i = 0; i < n; i++) out.push(shape[dim++]!);
-        void nEll;
-      } else if (it.t === 'none') out.push(1);
-      else if (it.t === 'slice') {
-        const len = shape[dim++];
+        for (let i = 0; i < n; i++) {
+          out.push(shape[dim]!);
+          outSt.push(xst[dim++]!);
+        }
+      } else if (it.t === 'none') {
+        out.push(1);
+        outSt.push(0);
+      } else if (it.t === 'slice') {
+        const len = shape[dim];
         if (len === undefined) throw new S.ShapeError(`too many indices for a ${shape.length}-D tensor`);
         const [a, b, step] = rt.interp.sliceBounds(it, len);
         out.push(step > 0 ? Math.max(0, Math.ceil((b - a) / step)) : Math.max(0, Math.ceil((a - b) / -step)));
+        outSt.push(xst[dim++]! * step);
       } else if (it.t === 'int' || it.t === 'bool') {
         if (dim >= shape.length) throw new S.ShapeError(`too many indices for a ${shape.length}-D tensor`);
         const i = Number(toBigInt(it)!);
         const len = shape[dim++]!;
         if (i >= len || i < -len) throw new S.ShapeError(`index ${i} is out of bounds for dimension of size ${len}`);
       } else if (isT(it) || it.t === 'list') {
-        copy = true;
         const ish = isT(it) ? it.shape : [it.items.length];
         if (!ish) return unknown('index');
         if (isT(it) && it.dtype === 'bool') {
           // Boolean masks select a data-dependent number of elements.
           return rt.derived(undefined, [x]);
         }
+        if (isT(it)) advancedIndex ??= it;
         dim++;
-        advanced = advanced ? S.broadcast(advanced, ish) : ish.slice();
-        if (advancedAt < 0) {
-          advancedAt = out.length;
+        if (!advanced) {
           out.push(-1);
+          outSt.push(0);
         }
+        advanced = advanced ? S.broadcast(advanced, ish) : ish.slice();
       } else return unknown('index');
     }
-    while (dim < shape.length) out.push(shape[dim++]!);
-    let final = out;
+    while (dim < shape.length) {
+      out.push(shape[dim]!);
+      outSt.push(xst[dim++]!);
+    }
     if (advanced) {
-      final = [];
+      // Advanced indexing gathers into a new tensor; its backward keeps the index.
+      const final: number[] = [];
       for (const d of out) if (d === -1) final.push(...advanced);
       else final.push(d);
+      const res = rt.derived(final, [x]);
+      if (advancedIndex) rt.record('index', loc, [res], 0, [advancedIndex]);
+      return res;
     }
-    return copy ? rt.derived(final, [x]) : viewOf(rt, x, final, true);
+    return viewOf(rt, x, out, outSt);
   });
 }
 
@@ -613,7 +699,7 @@ function fPool(rank: number, kind: 'max' | 'avg' | 'lp'): Op {
       if (kind === 'max') {
         const idx = rt.tensor(out.shape, { dtype: 'int64' });
         rt.record(name, loc, [out], 0, [x, idx]);
-      } else rt.record(name, loc, [out], 0, kind === 'lp' ? [x, out] : []);
+      } else rt.record(name, loc, [out], 0, kind === 'lp' ? [x, out] : [x]);
       return out;
     });
   };
@@ -630,7 +716,7 @@ function fAdaptive(rank: number, kind: 'max' | 'avg'): Op {
     if (sizes.some((s) => s === undefined)) return unknown(name);
     const out = rt.derived([...x.shape.slice(0, x.shape.length - rank), ...(sizes as number[])], [x]);
     if (kind === 'max') rt.record(name, loc, [out], 0, [x, rt.tensor(out.shape, { dtype: 'int64' })]);
-    else rt.record(name, loc, [out], 0, []);
+    else rt.record(name, loc, [out], 0, [x]);
     return out;
   };
 }
@@ -785,9 +871,9 @@ const ACTIVATIONS: Record<string, SaveRule> = {
   relu: 'output',
   relu6: 'input',
   leaky_relu: 'input',
-  elu: 'output',
-  selu: 'output',
-  celu: 'output',
+  elu: 'input',
+  selu: 'input',
+  celu: 'input',
   gelu: 'input',
   silu: 'input',
   mish: 'input',
@@ -821,23 +907,39 @@ const ACTIVATIONS: Record<string, SaveRule> = {
   cumsum: 'none',
   flip: 'none',
   roll: 'none',
-  detach: 'none',
   clone: 'none',
-  float: 'none',
-  half: 'none',
-  bfloat16: 'none',
-  double: 'none',
-  to: 'none',
-  type_as: 'none',
-  cuda: 'none',
-  cpu: 'none',
   nan_to_num: 'none',
   logical_not: 'none',
 };
 
+/** dtype/device conversions: the tensor itself when nothing changes, else a copy. */
+function convert(name: string, target?: string): Op {
+  return (rt, args, kw) => {
+    const x = args[0];
+    if (!isT(x)) return unknown(name);
+    let dt = target;
+    if (name === 'to') dt = dtypeName(kw.get('dtype')) ?? args.slice(1).map(dtypeName).find((d) => d);
+    else if (name === 'type_as') dt = isT(args[1]) ? args[1].dtype : undefined;
+    else if (name === 'type') dt = dtypeName(args[1]);
+    if (!dt || dt === x.dtype) return x;
+    return copyOf(rt, x, x.shape, dt);
+  };
+}
+
 /** Ops shared by torch.X, torch.nn.functional.X and tensor methods. */
 export function commonOps(): Map<string, Op> {
   const m = new Map<string, Op>();
+  for (const [name, dt] of [['float', 'float32'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['double', 'float64'], ['to', undefined], ['type_as', undefined], ['type', undefined], ['cuda', undefined], ['cpu', undefined]] as Array<[string, string | undefined]>) {
+    m.set(name, convert(name, dt));
+  }
+  m.set('detach', (rt, args) => {
+    const x = args[0];
+    if (!isT(x)) return unknown('detach');
+    const out = viewOf(rt, x, x.shape ?? [], x.strides);
+    out.shape = x.shape;
+    out.requiresGrad = false;
+    return out;
+  });
   for (const [name, save] of Object.entries(ACTIVATIONS)) m.set(name, unary(name, save));
   for (const name of ['relu_', 'sigmoid_', 'tanh_', 'clamp_', 'exp_', 'mul_', 'add_', 'sub_', 'div_', 'masked_fill_', 'zero_', 'fill_', 'normal_', 'uniform_', 'copy_', 'clamp_min_', 'fill_diagonal_', 'pow_']) {
     m.set(name, inplace(name, name === 'relu_' || name === 'sigmoid_' || name === 'tanh_' ? 'output' : 'none'));
@@ -928,14 +1030,6 @@ export function tensorMethods(): Map<string, Op> {
   m.set('new_empty', m.get('new_zeros')!);
   m.set('new_full', (rt, args, kw, loc) => created(rt, rt.shapeArgs([args[1] ?? NONE]), kw, isT(args[0]) ? args[0].dtype : 'float32', loc));
   m.set('new_tensor', (rt, args, kw, loc) => tensorOp(rt, args.slice(1), kw, loc));
-  m.set('type', (rt, args) => (isT(args[0]) ? copyOf(rt, args[0], args[0].shape, dtypeName(args[1]) ?? args[0].dtype) : unknown('type')));
-  m.set('float', (rt, args) => (isT(args[0]) ? copyOf(rt, args[0], args[0].shape, 'float32') : unknown('float')));
-  m.set('to', (rt, args, kw) => {
-    const x = args[0];
-    if (!isT(x)) return unknown('to');
-    const dt = dtypeName(kw.get('dtype')) ?? args.slice(1).map(dtypeName).find((d) => d);
-    return dt && dt !== x.dtype ? copyOf(rt, x, x.shape, dt) : x;
-  });
   m.set('sum_to_size', reduction('sum'));
   m.set('topk', (rt, args, kw) => {
     const x = args[0];
@@ -946,26 +1040,49 @@ export function tensorMethods(): Map<string, Op> {
     shape[d < 0 ? shape.length + d : d] = k;
     return tuple([rt.derived(shape, [x]), rt.tensor(shape, { dtype: 'int64' })]);
   });
-  m.set('gather', (rt, args, kw) => {
+  m.set('gather', (rt, args, kw, loc) => {
     const x = args[0];
     const idx = arg(args, kw, 2, 'index');
     if (!isT(x) || !isT(idx)) return unknown('gather');
-    return rt.derived(idx.shape, [x]);
+    const out = rt.derived(idx.shape, [x]);
+    rt.record('gather', loc, [out], 0, [x, idx]);
+    return out;
   });
-  m.set('index_select', (rt, args, kw) => {
+  const scatter: Op = (rt, args, kw, loc) => {
+    const x = args[0];
+    const idx = arg(args, kw, 2, 'index');
+    const src = arg(args, kw, 3, 'src') ?? kw.get('value');
+    if (!isT(x)) return unknown('scatter');
+    const out = rt.derived(x.shape, [x, ...(isT(src) ? [src] : [])]);
+    rt.record('scatter', loc, [out], 0, isT(idx) ? [idx] : []);
+    return out;
+  };
+  for (const n of ['scatter', 'scatter_add', 'scatter_reduce', 'index_add', 'index_copy', 'index_fill', 'masked_scatter']) m.set(n, scatter);
+  for (const n of ['scatter_', 'scatter_add_', 'index_add_', 'index_copy_', 'index_fill_', 'masked_scatter_']) m.set(n, (_rt, args) => args[0] ?? NONE);
+  m.set('sort', (rt, args) => {
+    const x = args[0];
+    if (!isT(x)) return unknown('sort');
+    return tuple([rt.derived(x.shape, [x]), rt.tensor(x.shape, { dtype: 'int64' })]);
+  });
+  m.set('argsort', (rt, args) => (isT(args[0]) ? rt.tensor(args[0].shape, { dtype: 'int64' }) : unknown('argsort')));
+  m.set('nonzero', (rt, args) => (isT(args[0]) ? rt.tensor(undefined, { dtype: 'int64' }) : unknown('nonzero')));
+  m.set('index_select', (rt, args, kw, loc) => {
     const x = args[0];
     const d = intv(arg(args, kw, 1, 'dim'));
     const idx = arg(args, kw, 2, 'index');
     if (!isT(x) || !x.shape || !isT(idx) || !idx.shape || d === undefined) return unknown('index_select');
     const shape = x.shape.slice();
     shape[d < 0 ? shape.length + d : d] = S.prod(idx.shape);
-    return rt.derived(shape, [x]);
+    const out = rt.derived(shape, [x]);
+    rt.record('index_select', loc, [out], 0, [idx]);
+    return out;
   });
   return m;
 }
 
 export function torchFunctions(): Map<string, Op> {
-  const m = commonOps();
+  // torch.X(t, ...) is t.X(...) for the tensor methods (topk, gather, scatter ...).
+  const m = tensorMethods();
   for (const name of ['zeros', 'ones', 'empty', 'randn', 'rand']) m.set(name, factory());
   for (const name of ['zeros_like', 'ones_like', 'empty_like', 'randn_like', 'rand_like', 'full_like']) m.set(name, likeFactory);
   m.set('full', fullOp);
@@ -1051,7 +1168,12 @@ export function tensorAttr(rt: TorchRuntime, x: TensorV, name: string): Value | 
     case 'T':
     case 'mT':
     case 'mH':
-      return x.shape && x.shape.length >= 2 ? viewOf(rt, x, name === 'T' ? x.shape.slice().reverse() : S.transpose(x.shape, -1, -2), true) : x;
+      if (!x.shape || x.shape.length < 2) return x;
+      {
+        const n = x.shape.length;
+        const dims = name === 'T' ? x.shape.map((_v, i) => n - 1 - i) : [...x.shape.slice(0, -2).map((_v, i) => i), n - 1, n - 2];
+        return viewOf(rt, x, S.permute(x.shape, dims), permutedStrides(x, dims));
+      }
     case 'data':
       return x;
     case 'grad':

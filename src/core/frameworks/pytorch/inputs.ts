@@ -20,8 +20,8 @@ export interface ResolvedInput {
   args: Value[];
   kwargs: Map<string, Value>;
   spec: InputSpec;
-  /** Other spatial sizes to try when the first one does not fit the model (inferred image inputs only). */
-  alternatives?: number[];
+  /** Other inputs to try, in order, when the first one does not fit the model (inferred inputs only). */
+  alternatives?: Array<{ shape: Shape; description: string }>;
 }
 
 /** Sequence length when nothing says otherwise (the seqLength setting's documented default). */
@@ -55,7 +55,7 @@ interface Inferred {
   dtype: 'float' | 'int';
   description: string;
   seq?: number;
-  alternatives?: number[];
+  alternatives?: Array<{ shape: Shape; description: string }>;
 }
 
 /** Find the first layer that fixes the input's shape (named_modules order). */
@@ -78,7 +78,7 @@ function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq:
       const prev = mods.slice(0, i).some(([, x]) => rt.state(x)?.spec?.type === 'Flatten');
       const image = prev ? IMAGE_BY_FEATURES.get(inF) : undefined;
       if (image) return { shape: [batch, ...image], dtype: 'float', description: `${shapeText(image)} images flattened into ${where} (in_features=${inF})` };
-      return { shape: [batch, inF], dtype: 'float', description: `${inF} features for ${where}` };
+      return { shape: [batch, inF], dtype: 'float', description: `${inF} features for ${where}`, alternatives: [sequenceOf(batch, seq, inF, where, seqWhy)] };
     }
     const conv = /^(Conv|ConvTranspose|LazyConv)([123])d$/.exec(t);
     if (conv) {
@@ -88,12 +88,13 @@ function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq:
       const size = rank === 1 ? seq : hint.size;
       const spatial = rank === 3 ? [16, 112, 112] : Array(rank).fill(size);
       const why = rank === 2 ? `${hint.name} ${hint.size}×${hint.size}${hint.name === 'ImageNet' ? ' default' : ' hint'}` : rank === 1 ? seqWhy : 'video clip 16×112×112 default';
-      return {
-        shape: [batch, c, ...spatial],
-        dtype: 'float',
-        description: `${c}×${spatial.join('×')} for ${where} (${why})`,
-        alternatives: rank === 2 ? [224, 32, 28, 64, 96, 128, 256, 299, 512].filter((x) => x !== hint.size) : undefined,
-      };
+      const alternatives =
+        rank === 2
+          ? [224, 32, 28, 64, 96, 128, 256, 299, 512]
+              .filter((x) => x !== hint.size)
+              .map((x) => ({ shape: [batch, c, x, x], description: `${c}×${x}×${x} for ${where} (the image size its layers fit)` }))
+          : undefined;
+      return { shape: [batch, c, ...spatial], dtype: 'float', description: `${c}×${spatial.join('×')} for ${where} (${why})`, alternatives };
     }
     if (t === 'LSTM' || t === 'GRU' || t === 'RNN') {
       const f = num(a.input_size);
@@ -111,7 +112,7 @@ function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq:
     if (t === 'BatchNorm1d' || t === 'LayerNorm') {
       const d = num(a.num_features) ?? (Array.isArray(a.normalized_shape) ? num(a.normalized_shape[0]!) : num(a.normalized_shape));
       if (d === undefined) return undefined;
-      return { shape: [batch, d], dtype: 'float', description: `${d} features for ${where}` };
+      return { shape: [batch, d], dtype: 'float', description: `${d} features for ${where}`, alternatives: [sequenceOf(batch, seq, d, where, seqWhy)] };
     }
     if (t === 'BatchNorm2d' || t === 'GroupNorm' || t === 'InstanceNorm2d') {
       const c = num(a.num_features ?? a.num_channels);
@@ -120,6 +121,11 @@ function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq:
     }
   }
   return undefined;
+}
+
+/** The sequence form of a features input: [batch, seq, features] (attention blocks take these). */
+function sequenceOf(batch: number, seq: number, f: number, where: string, seqWhy: string): { shape: Shape; description: string } {
+  return { shape: [batch, seq, f], description: `${seq} tokens × ${f} features for ${where} (${seqWhy})` };
 }
 
 /** Common flattened image sizes: in_features -> [C, H, W]. */
@@ -189,25 +195,28 @@ export function resolveInput(
     const shape = [batch, profile.seq];
     return { args: [make(shape, 'int')], kwargs: new Map(), spec: spec(shape, 'int', 'comment', `token ids [${batch}, ${profile.seq}] from # profile: (line ${profile.range.start.line + 1})`, profile.seq) };
   }
-  // 2. an example call in the file
+  // 2. an example call in the file: its tensors as written (which dimension is the batch is
+  // the model's business: sequence-first RNNs take [seq, batch, ...]). A # profile: batch
+  // re-batches the leading dimension.
   const ex = examples.find((e) => e.args.some((a) => a.t === 'tensor' && a.shape));
   if (ex) {
     const firstT = ex.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape)!;
-    const exBatch = firstT.shape![0] ?? 1;
-    const useSeq = options.seq === undefined && !profile?.seq;
-    const args = ex.args.map((a) => (a.t === 'tensor' ? rebatch(rt, a, batch, exBatch) : a));
-    const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, v.t === 'tensor' ? rebatch(rt, v, batch, exBatch) : v] as [string, Value]));
+    const s0 = firstT.shape!;
+    const exBatch = s0[0] ?? 1;
+    const re = (v: Value): Value => (v.t === 'tensor' && profile?.batch ? rebatch(rt, v, profile.batch, exBatch) : v);
+    const args = ex.args.map(re);
+    const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, re(v)] as [string, Value]));
     const tensors = args.filter((a): a is TensorV => a.t === 'tensor');
     const s = tensors[0]!.shape!;
+    const exampleBatch = profile?.batch ?? (s[0] === options.batch || s[1] !== options.batch ? (s[0] ?? 1) : options.batch);
     const out: InputSpec = {
       shapes: tensors.map((t) => t.shape ?? []),
       dtypes: tensors.map((t) => (t.isInt ? 'int' : 'float')),
       source: 'example',
-      description: `example input ${shapeText(s.slice(1))} from the call on line ${ex.line + 1}, ${batchWhy}`,
-      batch,
+      description: `example input ${shapeText(s)} from the call on line ${ex.line + 1}${profile?.batch ? `, batch ${profile.batch} from # profile:` : ''}`,
+      batch: exampleBatch,
     };
-    if (firstT.isInt && s.length === 2) out.seq = s[1];
-    void useSeq;
+    if (firstT.isInt && s.length === 2) out.seq = s[0] === exampleBatch ? s[1] : s[0];
     return { args, kwargs, spec: out };
   }
   // 3. settings
@@ -233,13 +242,10 @@ export function resolveInput(
   return { missing: `No input shape for ${model.cls.name}: add \`# profile: input=(...)\` on the class line, or an example call such as \`model(torch.randn(...))\`` };
 }
 
-/** The same inferred input with another image size (when the hinted one does not fit the model). */
-export function withImageSize(rt: TorchRuntime, r: ResolvedInput, size: number): ResolvedInput {
-  const s = r.spec.shapes[0]!;
-  const shape = [...s.slice(0, 2), ...s.slice(2).map(() => size)];
-  return {
-    args: [rt.tensor(shape)],
-    kwargs: new Map(),
-    spec: { ...r.spec, shapes: [shape], description: r.spec.description.replace(/\d+×\d+×\d+ for/, `${shape.slice(1).join('×')} for`).replace(/\(([^)]*?)\d+×\d+( default| hint)\)/, `(${size}×${size}, the size the layers fit)`) },
-  };
+/** The inferred input replaced by one of its alternatives. */
+export function withAlternative(rt: TorchRuntime, r: ResolvedInput, alt: { shape: Shape; description: string }): ResolvedInput {
+  const seq = alt.shape.length === 3 && r.spec.shapes[0]!.length === 2 ? alt.shape[1] : r.spec.seq;
+  const spec: InputSpec = { ...r.spec, shapes: [alt.shape], description: `${alt.description}, ${r.spec.description.split(', ').pop()}` };
+  if (seq !== undefined) spec.seq = seq;
+  return { args: [rt.tensor(alt.shape)], kwargs: new Map(), spec };
 }

@@ -145,6 +145,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       n.spec = s.spec;
       n.args = s.args;
       n.lazy = s.lazy;
+      n.materialisedType = s.materialisedType;
       n.broken = s.broken;
       for (const [k, v] of s.modules) n.modules.set(k, v ? (copy(v) as InstV) : null);
       for (const [k, v] of s.params) n.params.set(k, v ? (copy(v) as TensorV) : null);
@@ -616,6 +617,8 @@ function initLayer(
     return;
   }
   s.lazy = false;
+  // torch swaps a Lazy* module's class for the regular one when it materialises.
+  if (inputs && spec.type.startsWith('Lazy')) s.materialisedType = spec.type.slice(4);
   for (const w of weights) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     if (!Number.isFinite(n) || n > 1e13) {
@@ -652,6 +655,8 @@ function initLayer(
   }
 }
 
+const VIEW_LAYERS = new Set(['Flatten', 'Unflatten']);
+
 /** forward of a catalog layer: bind the call, ask the row, make output tensors, record. */
 function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc: Loc, layers: Map<string, ClassV>, specs: Map<string, LayerSpec>): Value {
   const interp = rt.interp;
@@ -683,6 +688,8 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
   }
   const shapes = tensors.map((t) => t.shape!);
   if (s.lazy) initLayer(rt, self, spec, s.args, loc, layers, specs, shapes);
+  // Dropout with p=0 or in eval mode, and Identity, return their input itself.
+  if (tensors[0] && (spec.type === 'Identity' || (/Dropout/.test(spec.type) && (s.args.p === 0 || !s.training)))) return args[0]!;
   let result;
   try {
     result = spec.forward(s.args, shapes, call);
@@ -698,10 +705,13 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
   const trainable = [...s.params.values()].some((p) => p?.requiresGrad);
   const grad = !rt.trace?.noGrad && (trainable || tensors.some((t) => t.requiresGrad));
   const outs: TensorV[] = [];
+  // Flatten/Unflatten give views: they share the input's storage (saved once).
+  const viewOf = VIEW_LAYERS.has(spec.type) ? tensors[0] : undefined;
   const build = (o: OutTree): Value => {
     if (o === null) return NONE;
     if (Array.isArray(o)) return tuple(o.map(build));
-    const t = rt.tensor(o.shape, { dtype: o.dtype === 'int' ? 'int64' : 'float32', requiresGrad: grad && o.dtype !== 'int' });
+    const t = rt.tensor(o.shape, { dtype: o.dtype === 'int' ? 'int64' : 'float32', requiresGrad: grad && o.dtype !== 'int', viewOf });
+    if (viewOf) t.requiresGrad = grad;
     outs.push(t);
     return t;
   };

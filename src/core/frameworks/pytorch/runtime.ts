@@ -40,6 +40,8 @@ export interface ModuleState {
   args?: Record<string, ArgValue>;
   /** Lazy layers: weights are made at the first forward. */
   lazy?: boolean;
+  /** The type torch reports once a Lazy* layer has materialised (LazyLinear becomes Linear). */
+  materialisedType?: string;
   /** Why the layer could not be built (bad arguments): shown on its row. */
   broken?: string;
   loc: Loc;

@@ -73,7 +73,7 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
     const stats = trace?.modules.get(m);
     const node: LayerNode = {
       path,
-      type: path === '' && rootType ? rootType : m.cls.name,
+      type: path === '' && rootType ? rootType : (s.materialisedType ?? m.cls.name),
       builtin: !!m.cls.builtin,
       ownParams: safeCount(own),
       ownTrainableParams: safeCount(ownTrainable),

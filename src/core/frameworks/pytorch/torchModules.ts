@@ -98,6 +98,11 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     },
     unary: (op, t, loc) => (op === '-' ? callOp('neg', [t], loc) : op === '~' ? callOp('logical_not', [t], loc) : t),
     getitem: (t, key, loc) => indexTensor(rt, t, key, loc),
+    iter: (t, loc) => {
+      const n = t.shape?.[0];
+      if (n === undefined || !t.shape!.length || n > 4096) return undefined;
+      return Array.from({ length: n }, (_v, i) => indexTensor(rt, t, int(i), loc));
+    },
     compare: (op, a, b, loc) => {
       const name = CMP[op];
       if (!name) return unknown(`tensor ${op}`);

@@ -6,9 +6,11 @@
  * - Rescaling, Resizing, CenterCrop, RandomCrop and the random augmentation
  *   layers: no weights, 0 MACs. Resizing and the crops set height and width; the
  *   augmentations keep the shape.
+ * - The lookups (TextVectorization, StringLookup, ...): no weights; integer ids or
+ *   encodings the size of the vocabulary.
  */
 import { LayerError, type Args, type LayerSpec } from '../../layerSpec';
-import { channelsFirst, hasArg, rawArg, requiredInt } from './args';
+import { channelsFirst, hasArg, intArg, optionalInt, rawArg, requiredInt, strArg } from './args';
 import { normAxis, onlyInput } from './geometry';
 import { kerasRow, noWeights, sameShape, tensor, weight } from './row';
 
@@ -60,6 +62,74 @@ function sizingRow(type: string, signature: string): LayerSpec {
     },
   });
 }
+
+/** The size of a lookup's output vocabulary: max_tokens, or the given vocabulary plus OOV and mask tokens. */
+function vocabularySize(args: Args, layer: string): number {
+  const max = optionalInt(args, 'max_tokens', layer) ?? optionalInt(args, 'num_bins', layer) ?? optionalInt(args, 'num_tokens', layer);
+  if (max !== undefined) return max;
+  const vocab = rawArg(args, 'vocabulary');
+  if (Array.isArray(vocab)) {
+    const mask = rawArg(args, 'mask_token');
+    return vocab.length + intArg(args, 'num_oov_indices', 1, layer) + (mask !== undefined && mask !== null ? 1 : 0);
+  }
+  throw new LayerError(`${layer}: its output size depends on the vocabulary; give max_tokens= or vocabulary=`);
+}
+
+/**
+ * Text and categorical lookups (TextVectorization, StringLookup, IntegerLookup, Hashing,
+ * CategoryEncoding, Discretization): no weights (their tables are not variables);
+ * "int" outputs keep the shape as integer ids, the encodings end in the vocabulary size.
+ */
+function lookupRow(type: string, signature: string, fallbackMode: string): LayerSpec {
+  return kerasRow({
+    type,
+    signature,
+    weights: noWeights,
+    forward(args, inputs) {
+      const x = onlyInput(inputs, type, 1);
+      const mode = strArg(args, 'output_mode', fallbackMode);
+      if (mode === 'int') {
+        if (type === 'TextVectorization') {
+          const length = optionalInt(args, 'output_sequence_length', type);
+          if (length === undefined) {
+            throw new LayerError('TextVectorization: without output_sequence_length its sequences have the length of the longest text; set it to profile the model');
+          }
+          return { output: { shape: [x[0]!, length], dtype: 'int' }, macs: 0, saves: [] };
+        }
+        return { output: { shape: [...x], dtype: 'int' }, macs: 0, saves: [] };
+      }
+      const size = vocabularySize(args, type);
+      const trailingOne = x.length > 1 && x[x.length - 1] === 1;
+      const shape = mode === 'one_hot' && !trailingOne ? [...x, size] : [x[0]!, size];
+      return { output: tensor(shape), macs: 0, saves: [] };
+    },
+  });
+}
+
+const LOOKUPS: LayerSpec[] = [
+  lookupRow(
+    'TextVectorization',
+    "max_tokens=None, standardize='lower_and_strip_punctuation', split='whitespace', ngrams=None, output_mode='int', " +
+      'output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None, idf_weights=None, sparse=False, ragged=False, ' +
+      "encoding='utf-8', name=None, **kwargs",
+    'int',
+  ),
+  lookupRow(
+    'StringLookup',
+    "max_tokens=None, num_oov_indices=1, mask_token=None, oov_token='[UNK]', vocabulary=None, idf_weights=None, " +
+      "invert=False, output_mode='int', pad_to_max_tokens=False, sparse=False, encoding='utf-8', name=None, **kwargs",
+    'int',
+  ),
+  lookupRow(
+    'IntegerLookup',
+    'max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None, vocabulary_dtype=None, ' +
+      "idf_weights=None, invert=False, output_mode='int', sparse=False, pad_to_max_tokens=False, name=None, **kwargs",
+    'int',
+  ),
+  lookupRow('Hashing', "num_bins, mask_value=None, salt=None, output_mode='int', sparse=False, **kwargs", 'int'),
+  lookupRow('CategoryEncoding', "num_tokens=None, output_mode='multi_hot', sparse=False, **kwargs", 'multi_hot'),
+  lookupRow('Discretization', "bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode='int', sparse=False, **kwargs", 'int'),
+];
 
 /** Augmentations that keep the shape, with their documented parameters. */
 const SHAPE_KEEPING: Array<[string, string]> = [
@@ -114,4 +184,5 @@ export const PREPROCESSING_LAYERS: LayerSpec[] = [
   sizingRow('CenterCrop', 'height, width, data_format=None, **kwargs'),
   sizingRow('RandomCrop', 'height, width, seed=None, data_format=None, name=None, **kwargs'),
   ...augmentations,
+  ...LOOKUPS,
 ];

@@ -9,6 +9,8 @@
  * - the input for GELU, SiLU, Mish, ELU, LeakyReLU, Hardswish, ReLU6 (hardtanh) and the rest;
  * - an extra tensor of the input's size where the op is a composite (Softsign keeps 1+|x|,
  *   Tanhshrink keeps tanh(x), LogSigmoid its buffer, RReLU its noise).
+ * With inplace=True the input is overwritten: ReLU, LeakyReLU, ELU, CELU and SELU then
+ * keep the result (the same storage), the others a copy of the input taken before the op.
  */
 import type { LayerSpec, SavedRef } from '../../layerSpec';
 import { numel } from '../../layerSpec';
@@ -21,30 +23,32 @@ interface Activation {
   type: string;
   signature: string;
   saves: Saves;
+  /** With inplace=True: the result, or a copy of the input (autograd clones it first). */
+  inplace?: 'output' | 'copy';
 }
 
 /** One row per parameter-free, shape-preserving activation. */
 const ELEMENTWISE: Activation[] = [
-  { type: 'ReLU', signature: 'inplace=False', saves: 'output' },
-  { type: 'ReLU6', signature: 'inplace=False', saves: 'input' },
-  { type: 'LeakyReLU', signature: 'negative_slope=0.01, inplace=False', saves: 'input' },
-  { type: 'ELU', signature: 'alpha=1.0, inplace=False', saves: 'input' },
-  { type: 'SELU', signature: 'inplace=False', saves: 'input' },
-  { type: 'CELU', signature: 'alpha=1.0, inplace=False', saves: 'input' },
+  { type: 'ReLU', signature: 'inplace=False', saves: 'output', inplace: 'output' },
+  { type: 'ReLU6', signature: 'inplace=False', saves: 'input', inplace: 'copy' },
+  { type: 'LeakyReLU', signature: 'negative_slope=0.01, inplace=False', saves: 'input', inplace: 'output' },
+  { type: 'ELU', signature: 'alpha=1.0, inplace=False', saves: 'input', inplace: 'output' },
+  { type: 'SELU', signature: 'inplace=False', saves: 'input', inplace: 'output' },
+  { type: 'CELU', signature: 'alpha=1.0, inplace=False', saves: 'input', inplace: 'output' },
   { type: 'GELU', signature: "approximate='none'", saves: 'input' },
-  { type: 'SiLU', signature: 'inplace=False', saves: 'input' },
-  { type: 'Mish', signature: 'inplace=False', saves: 'input' },
+  { type: 'SiLU', signature: 'inplace=False', saves: 'input', inplace: 'copy' },
+  { type: 'Mish', signature: 'inplace=False', saves: 'input', inplace: 'copy' },
   { type: 'Sigmoid', signature: '', saves: 'output' },
   { type: 'Tanh', signature: '', saves: 'output' },
-  { type: 'Hardswish', signature: 'inplace=False', saves: 'input' },
-  { type: 'Hardsigmoid', signature: 'inplace=False', saves: 'input' },
-  { type: 'Hardtanh', signature: 'min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None', saves: 'input' },
+  { type: 'Hardswish', signature: 'inplace=False', saves: 'input', inplace: 'copy' },
+  { type: 'Hardsigmoid', signature: 'inplace=False', saves: 'input', inplace: 'copy' },
+  { type: 'Hardtanh', signature: 'min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None', saves: 'input', inplace: 'copy' },
   { type: 'Softplus', signature: 'beta=1.0, threshold=20.0', saves: 'input' },
   { type: 'Softsign', signature: '', saves: 'input+same' },
   { type: 'Tanhshrink', signature: '', saves: 'same' },
   { type: 'Softshrink', signature: 'lambd=0.5', saves: 'input' },
   { type: 'Hardshrink', signature: 'lambd=0.5', saves: 'input' },
-  { type: 'Threshold', signature: 'threshold, value, inplace=False', saves: 'input' },
+  { type: 'Threshold', signature: 'threshold, value, inplace=False', saves: 'input', inplace: 'copy' },
   { type: 'LogSigmoid', signature: '', saves: 'input+same' },
   { type: 'Softmax', signature: 'dim=None', saves: 'output' },
   { type: 'LogSoftmax', signature: 'dim=None', saves: 'output' },
@@ -76,7 +80,9 @@ function elementwiseRow(def: Activation): LayerSpec {
         a.fail(`expected a 3D or 4D input (channels at dim -3), got ${showShape(x)}`);
       }
       if (a.has('dim')) axis(a, x, a.int('dim'));
-      return { output: tensor(x), macs: 0, saves: savedFor(def.saves, numel(x)) };
+      let saves = savedFor(def.saves, numel(x));
+      if (def.inplace && a.bool('inplace')) saves = def.inplace === 'output' ? [output(0)] : [act(numel(x))];
+      return { output: tensor(x), macs: 0, saves };
     },
   });
 }
@@ -115,8 +121,9 @@ export const ACTIVATION_LAYERS: LayerSpec[] = [
     signature: 'lower=0.125, upper=0.3333333333333333, inplace=False',
     forward: (a, inputs) => {
       const x = inputAt(a, inputs, 0);
-      // Training draws a random slope per element and keeps it (the noise) with the input.
-      return { output: tensor(x), macs: 0, saves: [input(0), act(numel(x))] };
+      // Training draws a random slope per element and keeps it (the noise) with the input,
+      // or with the result when it overwrote the input.
+      return { output: tensor(x), macs: 0, saves: [a.bool('inplace') ? output(0) : input(0), act(numel(x))] };
     },
   }),
 ];

@@ -174,6 +174,7 @@ function convRows(n: number): LayerSpec[] {
     }),
     defineRow({
       type: `LazyConv${n}d`,
+      materializesAs: `Conv${n}d`,
       signature: LAZY_CONV,
       weights: (a, inputs) => {
         const cin = lazyChannels(inputs, n);
@@ -183,6 +184,7 @@ function convRows(n: number): LayerSpec[] {
     }),
     defineRow({
       type: `LazyConvTranspose${n}d`,
+      materializesAs: `ConvTranspose${n}d`,
       signature: LAZY_CONV_T,
       forwardSignature: 'input, output_size=None',
       weights: (a, inputs) => {

@@ -5,8 +5,8 @@
  *
  * Exports for the evaluator:
  * - `TORCH_LAYERS: LayerSpec[]`: every row.
- * - `torchLayer(name: string): LayerSpec | undefined`: lookup by torch class name or alias
- *   ("Conv2d", "NonDynamicallyQuantizableLinear").
+ * - `torchLayer(name: string): LayerSpec | undefined`: lookup by torch class name
+ *   ("Conv2d", "NonDynamicallyQuantizableLinear" for MultiheadAttention's out_proj).
  * - `TORCH_PRELUDE: string`: Python source defining Transformer, TransformerEncoder,
  *   TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer and the helper
  *   `_get_clones`, to be evaluated as part of torch.nn (also reachable as
@@ -29,7 +29,8 @@
  * - MACs are multiply-accumulates of the products of tensors only: linear, bilinear,
  *   convolution (and transposed), attention projections and both attention matmuls
  *   (Q·Kᵀ and A·V), and recurrent gate matmuls, for the whole batch of the call.
- *   Element-wise work (norms, activations, adds, pooling, interpolation, losses) counts 0.
+ *   Element-wise work (norms, activations, adds, pooling, interpolation, losses,
+ *   distances) counts 0.
  *   This reproduces torchvision's published GMACs (resnet50 4.089, vit_b_16 17.564).
  *   FLOPs = 2 × MACs.
  * - `saves` is what autograd keeps for backward in a training step, assuming the layer's
@@ -43,6 +44,7 @@ import type { LayerSpec } from '../../layerSpec';
 import { ACTIVATION_LAYERS } from './activation';
 import { ATTENTION_LAYERS } from './attention';
 import { CONV_LAYERS } from './conv';
+import { DISTANCE_LAYERS } from './distance';
 import { DROPOUT_LAYERS } from './dropout';
 import { EMBEDDING_LAYERS } from './embedding';
 import { LINEAR_LAYERS } from './linear';
@@ -69,6 +71,7 @@ export const TORCH_LAYERS: LayerSpec[] = [
   ...SHAPE_LAYERS,
   ...PADDING_LAYERS,
   ...LOSS_LAYERS,
+  ...DISTANCE_LAYERS,
 ];
 
 const BY_NAME = new Map<string, LayerSpec>();

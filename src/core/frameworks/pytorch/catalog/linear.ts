@@ -44,6 +44,7 @@ export const LINEAR_LAYERS: LayerSpec[] = [
   linearRow('NonDynamicallyQuantizableLinear'),
   defineRow({
     type: 'LazyLinear',
+    materializesAs: 'Linear',
     signature: 'out_features, bias=True, device=None, dtype=None',
     // in_features comes from the first input's last dimension.
     weights: (a, inputs) => {

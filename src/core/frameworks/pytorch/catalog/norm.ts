@@ -52,6 +52,7 @@ function batchNormRows(n: number): LayerSpec[] {
     }),
     defineRow({
       type: `LazyBatchNorm${n}d`,
+      materializesAs: `BatchNorm${n}d`,
       signature: LAZY_BN,
       weights: (a, inputs) => {
         const x = inputs?.[0];
@@ -83,6 +84,7 @@ function instanceNormRows(n: number): LayerSpec[] {
     }),
     defineRow({
       type: `LazyInstanceNorm${n}d`,
+      materializesAs: `InstanceNorm${n}d`,
       signature: LAZY_IN,
       weights: (a, inputs) => {
         const x = inputs?.[0];

@@ -5,6 +5,8 @@
  * MACs 0 (the convention counts only multiply-accumulates of products of tensors).
  * Saves: the input, plus int64 argmax indices for max pooling (the second output when
  * return_indices); LPPool keeps x^p and four tensors of the output's size.
+ * MaxUnpool scatters values back to the indices (its second input), which it keeps:
+ * output length (L−1)·s − 2p + k, or forward's output_size.
  */
 import type { Shape } from '../../../graph';
 import type { LayerSpec, OutTree, SavedRef } from '../../layerSpec';
@@ -117,4 +119,34 @@ function poolRows(n: number): LayerSpec[] {
   ];
 }
 
-export const POOLING_LAYERS: LayerSpec[] = [...poolRows(1), ...poolRows(2), ...poolRows(3)];
+function unpoolRow(n: number): LayerSpec {
+  return defineRow({
+    type: `MaxUnpool${n}d`,
+    signature: 'kernel_size, stride=None, padding=0',
+    forwardSignature: 'input, indices, output_size=None',
+    intInputs: [1],
+    forward: (a, inputs, call) => {
+      const layout = channelsLayout(a, inputs, n);
+      const kernel = a.ints('kernel_size', n);
+      const stride = a.has('stride') ? a.ints('stride', n) : kernel;
+      const padding = a.ints('padding', n);
+      let out = layout.spatial.map((len, i) => (len - 1) * stride[i]! - 2 * padding[i]! + kernel[i]!);
+      if (call.has('output_size')) {
+        const requested = call.intList('output_size');
+        out = requested.slice(requested.length - n);
+        if (out.length !== n) a.fail(`output_size must have at least ${n} elements, got ${showShape(requested)}`);
+      }
+      assertPositive(a, out, inputs[0]!);
+      return { output: tensor(withChannels(layout, layout.channels, out)), macs: 0, saves: [input(1)] };
+    },
+  });
+}
+
+export const POOLING_LAYERS: LayerSpec[] = [
+  ...poolRows(1),
+  ...poolRows(2),
+  ...poolRows(3),
+  unpoolRow(1),
+  unpoolRow(2),
+  unpoolRow(3),
+];

@@ -10,7 +10,9 @@
  * MACs per time step, batch row, layer and direction: G·H·(in_l + H_out) (+ H·P for the projection).
  * Saves (torch's non-cuDNN kernels, measured with torch 1.13 on CPU): per step the gates and
  * hidden states the cell math keeps (RNN H, GRU 7H, LSTM 7H + P per batch row), each
- * layer's input, and the initial zero state; cuDNN's reserve space is of the same order.
+ * layer's input, and the initial state: a zero state torch makes, or the given hx (an
+ * input: for LSTM the tuple (h0, c0) arrives as tensor arguments 2 and 3). cuDNN's
+ * reserve space is of the same order.
  */
 import type { Shape } from '../../../graph';
 import type { LayerSpec, OutTree, SavedRef, WeightSpec } from '../../layerSpec';
@@ -110,10 +112,20 @@ function rnnForward(a: RowArgs, inputs: Shape[], kind: Kind) {
   elements += c.layers * c.directions * rowsPerLayer * perStep;
   // Upper layers read the previous layer's concatenated output.
   elements += (c.layers - 1) * rowsPerLayer * c.directions * hOut;
-  // A plain RNN keeps its initial zero state too (its steps save their outputs, not their inputs).
+  const states = c.layers * c.directions * batch;
   if (kind === 'RNN') {
+    // A plain RNN keeps its initial state besides each step's output.
     if (inputs[1]) saves.push(input(1));
-    else elements += c.layers * c.directions * batch * c.hidden;
+    else elements += states * c.hidden;
+  } else if (inputs[1]) {
+    // GRU/LSTM steps keep their incoming state: for the first step that is the given hx
+    // (h0, and c0 for LSTM), not a zero state of torch's making.
+    saves.push(input(1));
+    elements -= states * hOut;
+    if (kind === 'LSTM' && inputs[2]) {
+      saves.push(input(2));
+      elements -= states * c.hidden;
+    }
   }
   saves.push(act(elements));
   if (c.dropout > 0 && c.layers > 1) saves.push(boolMask((c.layers - 1) * rowsPerLayer * c.directions * hOut));
@@ -137,7 +149,8 @@ function cellForward(a: RowArgs, inputs: Shape[], kind: Kind) {
   const batch = x.length === 2 ? x[0]! : 1;
   const state = x.length === 2 ? [batch, h] : [h];
   const macs = batch * GATES[kind] * h * (inputSize + h);
-  // Without hx, torch makes one zero state (LSTMCell uses the same zeros for h and c).
+  // Without hx, torch makes one zero state (LSTMCell uses the same zeros for h and c);
+  // LSTMCell's hx is the tuple (h, c): tensor arguments 2 and 3.
   const hx: SavedRef[] = inputs[1] ? [input(1)] : [act(batch * h)];
   if (kind === 'LSTM' && inputs[2]) hx.push(input(2));
   if (kind === 'RNN') {

@@ -147,6 +147,7 @@ export interface RowDef {
   signature: string;
   forwardSignature?: string;
   intInputs?: number[];
+  materializesAs?: string;
   /** Own weights. Omitted: the layer has none. Return undefined when inputs are needed (Lazy*). */
   weights?(a: RowArgs, inputs?: Shape[]): WeightSpec[] | undefined;
   forward(a: RowArgs, inputs: Shape[], call: RowArgs): LayerCall;
@@ -169,6 +170,7 @@ export function defineRow(def: RowDef): LayerSpec {
   if (def.aliases) spec.aliases = def.aliases;
   if (def.forwardSignature) spec.forwardSignature = def.forwardSignature;
   if (def.intInputs) spec.intInputs = def.intInputs;
+  if (def.materializesAs) spec.materializesAs = def.materializesAs;
   if (def.linearDims) spec.linearDims = (args, inputs) => def.linearDims!(read(args), inputs);
   if (def.children) spec.children = (args) => def.children!(read(args));
   return spec;

@@ -1,14 +1,15 @@
 /**
  * Layers that move or resample values without weights: Identity, Upsample and the
- * Upsampling* aliases, PixelShuffle/PixelUnshuffle, Flatten/Unflatten, ChannelShuffle.
- * All are 0 MACs. Interpolation keeps nothing for backward (only sizes), except
- * mode='area', which is an adaptive average pool and keeps its input.
+ * Upsampling* aliases, PixelShuffle/PixelUnshuffle, Flatten/Unflatten, ChannelShuffle,
+ * Unfold/Fold (im2col/col2im). All are 0 MACs. Interpolation keeps nothing for backward
+ * (only sizes), except mode='area', which is an adaptive average pool and keeps its
+ * input; Unfold keeps its input (torch 1.13).
  */
 import type { Shape } from '../../../graph';
 import type { ArgValue, LayerSpec, SavedRef } from '../../layerSpec';
 import { numel } from '../../layerSpec';
 import { defineRow, input, tensor, type RowArgs } from './row';
-import { axis, inputAt, rankedInput, showShape } from './shapes';
+import { assertPositive, axis, channelsLayout, inputAt, product, rankedInput, showShape, windowOut } from './shapes';
 
 const MODES = ['nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact'] as const;
 /** Interpolation modes that need a given number of spatial dims (F.interpolate). */
@@ -123,6 +124,37 @@ export const SHAPE_LAYERS: LayerSpec[] = [
       const g = a.positive('groups');
       if (x[1]! % g !== 0) a.fail(`channels (${x[1]}) must be divisible by groups (${g})`);
       return { output: tensor(x), macs: 0, saves: [] };
+    },
+  }),
+  defineRow({
+    type: 'Unfold',
+    signature: 'kernel_size, dilation=1, padding=0, stride=1',
+    forward: (a, inputs) => {
+      const layout = channelsLayout(a, inputs, 2);
+      const k = a.ints('kernel_size', 2);
+      const [d, p, s] = [a.ints('dilation', 2), a.ints('padding', 2), a.ints('stride', 2)];
+      const blocks = layout.spatial.map((len, i) => windowOut(len, k[i]!, s[i]!, p[i]!, p[i]!, d[i]!));
+      assertPositive(a, blocks, inputs[0]!);
+      const rows = layout.channels * product(k);
+      const out = layout.batched ? [layout.batch, rows, product(blocks)] : [rows, product(blocks)];
+      return { output: tensor(out), macs: 0, saves: [input(0)] };
+    },
+  }),
+  defineRow({
+    type: 'Fold',
+    signature: 'output_size, kernel_size, dilation=1, padding=0, stride=1',
+    forward: (a, inputs) => {
+      const x = rankedInput(a, inputs, [2, 3]);
+      const size = a.ints('output_size', 2);
+      const k = a.ints('kernel_size', 2);
+      const [d, p, s] = [a.ints('dilation', 2), a.ints('padding', 2), a.ints('stride', 2)];
+      const [rows, length] = x.slice(-2) as [number, number];
+      if (rows % product(k) !== 0) a.fail(`dimension -2 (${rows}) must be divisible by the kernel's size ${product(k)}`);
+      const blocks = product(size.map((len, i) => windowOut(len, k[i]!, s[i]!, p[i]!, p[i]!, d[i]!)));
+      if (blocks !== length) a.fail(`expected ${blocks} blocks for output_size ${showShape(size)}, got ${length}`);
+      const channels = rows / product(k);
+      const out = x.length === 3 ? [x[0]!, channels, ...size] : [channels, ...size];
+      return { output: tensor(out), macs: 0, saves: [] };
     },
   }),
 ];

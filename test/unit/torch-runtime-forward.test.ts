@@ -1,0 +1,99 @@
+/**
+ * Forward tracing through functional ops and tensor methods (helpers/models/forward_ops.py).
+ * Expected numbers: torch 1.13 running the same file through helpers/models/measure.py
+ * (MACs of matmuls and convolutions; bytes autograd saves, fp32, deduplicated by storage).
+ */
+import { strict as assert } from 'node:assert';
+import type { ModelGraph } from '../../src/core/graph';
+import { evaluate, graphNamed, initEngine, layer, modelSource, savedBytesFp32, totalMacs, type Evaluated } from './helpers/engine';
+
+const EXAMPLES = `
+EinsumAttention()(torch.randn(4, 32, 64))
+FunctionalConv()(torch.randn(4, 3, 32, 32))
+Mixer()(torch.randn(4, 16, 24))
+LayerNormMLP()(torch.randint(0, 50, (4, 20)))
+`;
+
+function expectTorch(g: ModelGraph, t: { total: number; buffers: number; macs: number; output: number[]; savedBytes: number }): void {
+  assert.equal(g.params.total, t.total, `${g.name} params`);
+  assert.equal(g.params.buffers, t.buffers, `${g.name} buffers`);
+  assert.equal(totalMacs(g), t.macs, `${g.name} MACs`);
+  assert.deepEqual(g.root.outputShapes, [t.output], `${g.name} output`);
+  assert.equal(savedBytesFp32(g), t.savedBytes, `${g.name} saved bytes`);
+  assert.equal(g.partial, false, JSON.stringify(g.findings));
+}
+
+describe('torch runtime: functional ops and tensor methods match torch', () => {
+  let r: Evaluated;
+  before(async () => {
+    await initEngine();
+    r = evaluate(modelSource('forward_ops.py') + EXAMPLES, { options: { batch: 4 } });
+  });
+
+  it('einsum attention with a tril mask: the attention matmuls are counted', () => {
+    const g = graphNamed(r, 'EinsumAttention');
+    // torch 1.13: 16448 params, 1024 buffer elements, 2621440 MACs, output [4, 32, 64], 230408 saved bytes
+    expectTorch(g, { total: 16448, buffers: 1024, macs: 2_621_440, output: [4, 32, 64], savedBytes: 230_408 });
+    // Q·Kᵀ: 4 batches × 4 heads × 32 × 32 × 16.
+    assert.equal(layer(g, 'einsum').macs, 4 * 4 * 32 * 32 * 16);
+    assert.equal(layer(g, 'einsum').functional, true);
+    assert.deepEqual(layer(g, 'einsum').outputShapes, [[4, 4, 32, 32]]);
+  });
+
+  it('F.conv2d / F.linear on Parameters, pooling, padding and interpolation', () => {
+    // torch 1.13: 5376 params, 2950400 MACs, output [4, 10], 689664 saved bytes
+    expectTorch(graphNamed(r, 'FunctionalConv'), { total: 5376, buffers: 0, macs: 2_950_400, output: [4, 10], savedBytes: 689_664 });
+  });
+
+  it('split/cat/stack, None and ... indexing, expand, bmm and gather', () => {
+    // torch 1.13: 1717 params, 172992 MACs, output [4, 5], 88328 saved bytes
+    expectTorch(graphNamed(r, 'Mixer'), { total: 1717, buffers: 0, macs: 172_992, output: [4, 5], savedBytes: 88_328 });
+  });
+
+  it('F.embedding, F.layer_norm and F.dropout in training mode', () => {
+    // torch 1.13: 9984 params, 655360 MACs, output [4, 20, 32], 113920 saved bytes
+    expectTorch(graphNamed(r, 'LayerNormMLP'), { total: 9984, buffers: 0, macs: 655_360, output: [4, 20, 32], savedBytes: 113_920 });
+  });
+
+  it('F.scaled_dot_product_attention counts Q·Kᵀ and A·V and marks fused attention', () => {
+    const src = `import torch, torch.nn as nn, torch.nn.functional as F
+class Attn(nn.Module):
+    def __init__(self, d=64, h=8):
+        super().__init__()
+        self.h = h
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.blocks = nn.ModuleList([nn.Identity()])
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).view(B, T, 3, self.h, C // self.h).permute(2, 0, 3, 1, 4)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return self.proj(y.transpose(1, 2).reshape(B, T, C))
+Attn()(torch.randn(2, 128, 64))
+`;
+    const g = graphNamed(evaluate(src), 'Attn');
+    const sdpa = layer(g, 'scaled_dot_product_attention');
+    // PyTorch docs: softmax(Q·Kᵀ/√d)·V, so Q·Kᵀ and A·V each cost B·H·L·S·E MACs: 2·8·128·128·8 each.
+    assert.equal(sdpa.macs, 2 * (2 * 8 * 128 * 128 * 8));
+    assert.deepEqual(sdpa.outputShapes, [[2, 8, 128, 8]]);
+    // nn.Linear(64, 192) and nn.Linear(64, 64) on 2·128 tokens.
+    assert.equal(totalMacs(g), sdpa.macs + 2 * 128 * 64 * 192 + 2 * 128 * 64 * 64);
+  });
+
+  it('a shape mismatch in forward is a finding with its line, not an exception', () => {
+    const src = `import torch, torch.nn as nn
+class Bad(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 5)
+    def forward(self, x):
+        return self.fc(x.view(x.size(0), 7, -1))
+Bad()(torch.randn(3, 20))
+`;
+    const g = graphNamed(evaluate(src), 'Bad');
+    const f = g.findings.find((x) => x.code === 'shape-error');
+    assert.ok(f, JSON.stringify(g.findings));
+    assert.equal(f!.range?.start.line, 6);
+    assert.equal(g.params.total, 55);
+  });
+});
