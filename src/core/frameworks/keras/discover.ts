@@ -15,7 +15,7 @@
  * Profiling runs the model's forward again at the requested batch and
  * sequence length with a Collector: output shapes, MACs and saved tensors per layer.
  */
-import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
+import { hasUnbuiltLayer, type InputSpec, type ModelGraph, type ModelKind, type ProfileOverrides } from '../../graph';
 import type { ClassDef, FunctionDef, Loc, Stmt } from '../../python/ast';
 import { list, type ClassV, type FuncV, type InstV, type Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
@@ -181,7 +181,8 @@ function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries
     nameRange: ctx.range(e.nameLoc),
     params: tree.params,
     root: tree.root,
-    partial: g.partial,
+    // A layer that could not be built is missing from the counts, wherever its finding went.
+    partial: g.partial || hasUnbuiltLayer(tree.root),
     findings: g.findings,
   };
   if (state.input) graph.input = state.input;

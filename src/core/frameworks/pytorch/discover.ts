@@ -15,7 +15,7 @@
  * - builder: top-level functions that need no arguments and return a call or
  *   a name, when calling them returns a module.
  */
-import type { InputSpec, LayerNode, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
+import { hasUnbuiltLayer, type InputSpec, type ModelGraph, type ModelKind, type ProfileOverrides } from '../../graph';
 import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
@@ -272,10 +272,6 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     // Transformer facts are an extra; a model they cannot be read from is still profiled.
   }
   return graph;
-}
-
-function hasUnbuiltLayer(node: LayerNode): boolean {
-  return node.note?.startsWith('not built') === true || node.children.some(hasUnbuiltLayer);
 }
 
 /** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */

@@ -45,7 +45,10 @@ function collectGraph(rt: KerasRuntime, s: LayerState, inputs: Value, outputs: V
     pending.push(...n.inputs);
   }
   if (disconnected) rt.warn('keras-graph', 'keras.Model: an output depends on an Input that is not among the model\'s inputs', loc);
-  if (!outs.length) rt.warn('keras-graph', 'keras.Model: could not evaluate the outputs', loc);
+  if (!outs.length) {
+    rt.warn('keras-graph', 'keras.Model: could not evaluate the outputs', loc);
+    s.broken = 'its outputs could not be evaluated';
+  }
   const inputLayers: InstV[] = [];
   const decls: InputDecl[] = [];
   for (const t of ins) {
