@@ -90,7 +90,7 @@ export interface Frame {
 /** Steps between two looks at the clock: a step costs 0.3 to 100 µs, so the time budget overshoots by at most a few ms. */
 const CLOCK_EVERY = 64;
 /** Items of a large builtin result that cost one step, so building big values spends the step budget too. */
-const ITEMS_PER_STEP = 8;
+const ITEMS_PER_STEP = 64;
 /** Longest finding message: values quoted in messages can be megabytes long. */
 const MAX_MESSAGE = 500;
 
