@@ -27,20 +27,18 @@ interface Measured {
   budgetFindings: string[];
 }
 
-/** Watch the interpreter: the step count at the end of each evaluation, and the call depth. */
+/** Watch the interpreter: the most steps one evaluation counted, and the call depth. */
 function instrument(): { take(): { steps: number; depth: number }; restore(): void } {
   const proto = Interp.prototype as unknown as {
-    resetSteps(this: Interp): void;
+    charge(this: Interp, steps: number, ...rest: unknown[]): void;
     callFunction(this: Interp, ...args: unknown[]): unknown;
   };
-  const { resetSteps, callFunction } = proto;
+  const { charge, callFunction } = proto;
   let steps = 0;
   let depth = 0;
-  let last: Interp | undefined;
-  proto.resetSteps = function (this: Interp) {
-    last = this;
-    steps = Math.max(steps, this.steps);
-    resetSteps.call(this);
+  proto.charge = function (this: Interp, n: number, ...rest: unknown[]) {
+    charge.call(this, n, ...rest);
+    if (this.steps > steps) steps = this.steps;
   };
   proto.callFunction = function (this: Interp, ...args: unknown[]) {
     depth = Math.max(depth, this.depth + 1);
@@ -48,13 +46,13 @@ function instrument(): { take(): { steps: number; depth: number }; restore(): vo
   };
   return {
     take() {
-      const out = { steps: Math.max(steps, last?.steps ?? 0), depth };
+      const out = { steps, depth };
       steps = 0;
       depth = 0;
       return out;
     },
     restore() {
-      proto.resetSteps = resetSteps;
+      proto.charge = charge;
       proto.callFunction = callFunction;
     },
   };
