@@ -263,6 +263,14 @@ describe('hostile input: every case ends with a report, through analyzeDocument 
     assert.ok(split.report.findings.some((f) => /split would return 100,000,000,000 tensors/.test(f.message)));
   });
 
+  it('a file that assigns to torch and Keras themselves leaves the files after it as they were', () => {
+    const clean = () => [model(fixture('xss_layer_name.py'), 'Tagged').params.total, model(analyse('mnist_convnet.py', readFileSync(join(HOSTILE, '..', 'keras', 'mnist_convnet.py'), 'utf8')), 'model').params.total];
+    // torch 1.13: Linear(4, 4) = 20; keras.io "Simple MNIST convnet": Total params: 34,826.
+    assert.deepEqual(clean(), [20, 34_826]);
+    fixture('regressions/patches_the_frameworks.py');
+    assert.deepEqual(clean(), [20, 34_826]);
+  });
+
   it('a layer name holding HTML stays data in the report; the views escape it', () => {
     const a = fixture('xss_layer_name.py');
     const m = model(a, 'Tagged');

@@ -200,6 +200,37 @@ export class Interp {
     return unknown('too large');
   }
 
+  // ---------------------------------------------------------------- shared objects
+
+  /**
+   * Framework and standard-library modules and classes (torch.nn, keras.layers, their
+   * classes: everything not defined by a source file) are built once and shared by every
+   * document. A document may still assign to them (`torch.backends.cudnn.benchmark = True`,
+   * `nn.Linear = MyLinear`): the write holds for that document and is undone before the
+   * next one, so one file cannot change how the others are read.
+   */
+  private sharedWrites: Array<{ dict: Map<string, Value>; name: string; old: Value | undefined }> = [];
+
+  private rememberShared(dict: Map<string, Value>, name: string): void {
+    this.sharedWrites.push({ dict, name, old: dict.get(name) });
+  }
+
+  /** `del obj.name` / `delattr(obj, name)` on an instance's own attribute. */
+  deleteInstAttr(o: InstV, name: string): void {
+    if (!o.cls.def) this.rememberShared(o.dict, name);
+    o.dict.delete(name);
+  }
+
+  /** Undo the current document's writes to shared objects, newest first. */
+  undoSharedWrites(): void {
+    for (let i = this.sharedWrites.length - 1; i >= 0; i--) {
+      const w = this.sharedWrites[i]!;
+      if (w.old === undefined) w.dict.delete(w.name);
+      else w.dict.set(w.name, w.old);
+    }
+    this.sharedWrites = [];
+  }
+
   // ---------------------------------------------------------------- findings
 
   get file(): string | undefined {
@@ -538,7 +569,7 @@ export class Interp {
       const o = this.eval(t.obj, f);
       if (o.t === 'inst') {
         const hooks = this.hooks(o.cls);
-        if (!hooks?.delattr?.(o, t.name)) o.dict.delete(t.name);
+        if (!hooks?.delattr?.(o, t.name)) this.deleteInstAttr(o, t.name);
       }
     } else if (t.k === 'sub') {
       const o = this.eval(t.obj, f);
@@ -970,7 +1001,10 @@ export class Interp {
         this.step(loc);
         return this.callNative(fn, args, kwargs, loc);
       case 'bound':
-        return fn.fn.t === 'func' ? this.callFunction(fn.fn, [fn.self, ...args], kwargs, loc) : this.callNative(fn.fn, [fn.self, ...args], kwargs, loc);
+        if (fn.fn.t === 'func') return this.callFunction(fn.fn, [fn.self, ...args], kwargs, loc);
+        if (fn.fn.t === 'native') return this.callNative(fn.fn, [fn.self, ...args], kwargs, loc);
+        // A classmethod of something that is not a function (`@classmethod` twice): whatever call() makes of it.
+        return this.call(fn.fn, [fn.self, ...args], kwargs, loc);
       case 'class':
         return this.instantiate(fn, args, kwargs, loc);
       case 'inst': {
@@ -1250,13 +1284,16 @@ export class Interp {
           return;
         }
         for (const c of obj.cls.mro) if (c.native?.setattr?.(obj, name, v, loc)) return;
+        if (!obj.cls.def) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       }
       case 'class':
+        if (!obj.def) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       case 'module':
+        if (obj.file === undefined) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       case 'func':

@@ -175,7 +175,9 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
     property('layers', (self) => list(sublayers(self).filter((l) => layerState(l)?.kind !== 'input' || layerState(self)?.kind === 'functional'))),
   );
   const io = (which: 'input' | 'output') => (self: InstV): Value => {
-    const s = layerState(self)!;
+    // Read through the class (`keras.Model.output`), self may be any object.
+    const s = layerState(self);
+    if (!s) return unknown(`model.${which}`);
     if (s.graph) return which === 'input' ? (s.graph.inputs.length === 1 ? s.graph.inputs[0]! : s.graph.inputStructure) : s.graph.outputs;
     if (s.kind === 'sequential') return sequentialIO(rt, s)[which];
     return s.firstCall?.[which] ?? unknown(`model.${which}`);
@@ -195,7 +197,9 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
   const Sequential = interp.makeClass('Sequential', [Model], new Map(), 'keras.models');
   Sequential.builtin = 'Sequential';
   const add = (self: InstV, item: Value, loc: Loc): void => {
-    const s = layerState(self)!;
+    // `keras.Sequential.add(x)` called on the class passes x as self: nothing to add to.
+    const s = layerState(self);
+    if (!s) return;
     s.layers ??= [];
     const t = tensorState(item);
     const its = layerState(item);
