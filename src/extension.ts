@@ -4,13 +4,22 @@
  * nothing here loads the parser or probes the hardware; features do that lazily
  * on first use.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AnalysisService } from './vscode/analysis';
+import { trackHasModels } from './vscode/analysis/contextKey';
+import { registerCodeLens } from './vscode/codeLens';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
+import { exportReport } from './vscode/exportReport';
+import { registerHover } from './vscode/hover';
+import { registerProfileCommentDiagnostics } from './vscode/profileCommentDiagnostics';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface ModelProfilerApi {
   /** Wall time `activate` took, in milliseconds. */
   readonly activationMs: number;
+  /** Reports of open documents (tests and the benchmark read them; features share it). */
+  readonly analysis: AnalysisService;
 }
 
 export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
@@ -18,14 +27,26 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
   const log = vscode.window.createOutputChannel('Model Resource Profiler', { log: true });
   context.subscriptions.push(log);
 
+  // Starts nothing heavy: the worker thread and the parser load on the first analysis.
+  const analysis = new AnalysisService({ workerPath: path.join(__dirname, 'analysisWorker.js'), log });
+  context.subscriptions.push(
+    analysis,
+    registerHover(analysis),
+    registerCodeLens(analysis),
+    registerProfileCommentDiagnostics(analysis),
+    trackHasModels(analysis),
+  );
+
   // Features add their handlers here as they land; the rest answer "not available".
-  const handlers: CommandHandlers = {};
+  const handlers: CommandHandlers = {
+    'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
+  };
   registerCommands(context, log, handlers);
 
   const activationMs = performance.now() - started;
   const version = String(context.extension.packageJSON?.version ?? '');
   log.info(`Model Resource Profiler ${version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs };
+  return { activationMs, analysis };
 }
 
 export function deactivate(): void {

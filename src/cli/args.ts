@@ -42,6 +42,11 @@ function positiveInt(flag: string, v: string, max = 1 << 30): number {
   return n;
 }
 
+function nonNegativeInt(flag: string, v: string, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} expects an integer from 0 to ${max}, got "${v}"`);
+  return Number(v);
+}
+
 function fraction(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number in [${min}, ${max}], got "${v}"`);
@@ -81,7 +86,7 @@ const VALUE_FLAGS: Record<string, [keyof EstimateOptions | undefined, Setter]> =
   '--headroom': ['headroom', (a, v, f) => (a.options.headroom = fraction(f, v, 0, 90) / 100)],
   '--training-tokens': ['trainingTokens', (a, v, f) => (a.options.trainingTokens = fraction(f, v, 0, 1e18))],
   '--device': [undefined, (a, v) => a.devices.push(v)],
-  '--depth': [undefined, (a, v, f) => (a.depth = positiveInt(f, v, 64))],
+  '--depth': [undefined, (a, v, f) => (a.depth = nonNegativeInt(f, v, 64))],
   '--model': [undefined, (a, v) => a.models.push(v)],
 };
 
@@ -135,6 +140,7 @@ export function parseArgs(argv: string[]): CliArgs {
       if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
       valued[1](args, value, flag);
       if (valued[0]) args.explicit.add(valued[0]);
+      if (valued[0] === 'batch') args.options.batchFromUser = true;
       continue;
     }
     if (token.startsWith('-')) throw new UsageError(`unknown option "${token}" (see model-profiler --help)`);

@@ -63,6 +63,12 @@ export interface EstimateOptions {
    * 16-bit with them.
    */
   fp32Gradients?: boolean;
+  /**
+   * True when a person chose `batch` for this run (a CLI flag, a panel control, a setting they wrote).
+   * Otherwise the batch of an example call in the file (`model(torch.randn(32, ...))`) wins over it,
+   * as the input shape does (DESIGN.md: comment, example, setting, inference).
+   */
+  batchFromUser?: boolean;
 }
 
 export const DEFAULT_OPTIONS: EstimateOptions = {

@@ -11,7 +11,31 @@ import type { ProfileOverrides } from './graph';
 import { MODES, OPTIMIZERS, PRECISIONS, isOneOf } from './options';
 import { rangeOf, type Finding } from './source';
 
-const MARKER = /#\s*profile\s*:/;
+const MARKER = /^#\s*profile\s*:/;
+
+/**
+ * Where the line's comment starts: the first `#` outside a string literal. A `# profile:` counts
+ * only when it opens the comment, so prose such as "# set it with a # profile: comment" is not one.
+ */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return i;
+  }
+  return -1;
+}
+
+function findMarker(line: string): { index: number; length: number } | undefined {
+  const start = commentStart(line);
+  if (start < 0) return undefined;
+  const m = MARKER.exec(line.slice(start));
+  return m ? { index: start, length: m[0].length } : undefined;
+}
 
 const KEYS = ['batch', 'input', 'seq', 'precision', 'optimizer', 'mode'] as const;
 type Key = (typeof KEYS)[number];
@@ -43,17 +67,17 @@ function parseShape(text: string): number[] | undefined {
 
 /** True when the line holds a `# profile:` comment. */
 export function hasProfileComment(line: string): boolean {
-  return MARKER.test(line);
+  return findMarker(line) !== undefined;
 }
 
 export function parseProfileComment(line: string, lineNumber: number): { overrides?: ProfileOverrides; errors: Finding[] } {
-  const m = MARKER.exec(line);
+  const m = findMarker(line);
   if (!m) return { errors: [] };
   const hash = m.index;
   const errors: Finding[] = [];
   const overrides: ProfileOverrides = { range: rangeOf(lineNumber, hash, lineNumber, line.trimEnd().length) };
   const seen = new Set<string>();
-  let i = hash + m[0].length;
+  let i = hash + m.length;
   let pairs = 0;
   const n = line.length;
   while (i < n) {

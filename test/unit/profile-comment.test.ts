@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseProfileComment } from '../../src/core/profileComment';
+import { hasProfileComment, parseProfileComment } from '../../src/core/profileComment';
 import { evaluate, graphNamed, initEngine } from './helpers/engine';
 
 describe('# profile: comments', () => {
@@ -98,5 +98,15 @@ describe('# profile: comments', () => {
       const inst = graphNamed(r, 'net');
       assert.equal(inst.input?.batch, 2);
     });
+  });
+});
+
+describe('# profile: comments among other comments', () => {
+  it('only counts a comment that opens with profile:', () => {
+    assert.equal(hasProfileComment('# Set the batch with a # profile: comment above the class.'), false);
+    assert.deepEqual(parseProfileComment('# see the # profile: batch=oops note', 0).errors, []);
+    assert.equal(hasProfileComment('x = "# profile: batch=2"  # a string, not a comment'), false);
+    assert.equal(hasProfileComment('model = Net()  # profile: batch=2'), true);
+    assert.equal(parseProfileComment("name = 'a#b'  # profile: batch=4", 3).overrides?.batch, 4);
   });
 });

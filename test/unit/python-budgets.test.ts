@@ -8,7 +8,8 @@ import { walkLayers, type ModelGraph } from '../../src/core/graph';
 import { evaluate, graphNamed, initEngine, type Evaluated } from './helpers/engine';
 
 const HEADER = 'import torch\nimport torch.nn as nn\n';
-const TIGHT = { steps: 50_000, depth: 60, timeMs: 400 };
+// A generous time budget: these cases must stop on the step or depth budget even on a busy machine.
+const TIGHT = { steps: 50_000, depth: 60, timeMs: 20_000 };
 
 function allFinite(g: ModelGraph): void {
   const nums: number[] = [g.params.total, g.params.trainable, g.params.nonTrainable, g.params.buffers];
@@ -43,7 +44,7 @@ describe('budgets and hostile input', () => {
     // nn.Linear(4, 4): 4*4 + 4 = 20 parameters, registered before the loop.
     assert.equal(g.params.total, 20);
     allFinite(g);
-    assert.ok(r.ms < 3000, `${r.ms} ms`);
+    assert.ok(r.ms < 10_000, `${r.ms} ms`);
   });
 
   it('for i in range(10**12) stops at the step budget without building the range', () => {
@@ -51,7 +52,7 @@ describe('budgets and hostile input', () => {
     const g = graphNamed(r, 'Net');
     assert.ok(g.findings.some((x) => x.code === 'budget-steps'));
     assert.equal(g.params.total, 20);
-    assert.ok(r.ms < 3000);
+    assert.ok(r.ms < 10_000);
   });
 
   it('exponential helper recursion stops at the step budget', () => {
@@ -60,7 +61,7 @@ describe('budgets and hostile input', () => {
     const f = findingsOf(r).find((x) => x.code === 'budget-steps');
     assert.ok(f, JSON.stringify(findingsOf(r)));
     assert.equal(f!.line, 3, 'points into the recursive helper');
-    assert.ok(r.ms < 3000);
+    assert.ok(r.ms < 10_000);
   });
 
   it('unbounded recursion stops at the depth budget', () => {
@@ -76,7 +77,7 @@ describe('budgets and hostile input', () => {
     const r = evaluate(src, { budgets: TIGHT });
     assert.ok(findingsOf(r).some((x) => x.code === 'budget-depth'), JSON.stringify(findingsOf(r)));
     for (const g of r.graphs) allFinite(g);
-    assert.ok(r.ms < 3000);
+    assert.ok(r.ms < 10_000);
   });
 
   it('3000-deep nested parentheses are reported, not overflowed', () => {
@@ -114,7 +115,7 @@ describe('budgets and hostile input', () => {
     const r = evaluate(modelWithInit('n = 0\nwhile True:\n    n += 1'), { budgets: { steps: 1e12, depth: 60, timeMs: 150 } });
     const g = graphNamed(r, 'Net');
     assert.ok(g.findings.some((f) => f.code === 'budget-time' && /time budget \(150 ms\)/.test(f.message)), JSON.stringify(g.findings));
-    assert.ok(r.ms < 2000, `${r.ms} ms`);
+    assert.ok(r.ms < 5000, `${r.ms} ms`);
   });
 
   it('a 5 MB file of 30,000 classes ends within the time budget with what it reached', () => {
@@ -125,7 +126,7 @@ describe('budgets and hostile input', () => {
     const src = parts.join('\n');
     assert.ok(src.length > 5_000_000);
     const r = evaluate(src, { budgets: { timeMs: 400 } });
-    assert.ok(r.ms < 3000, `${r.ms.toFixed(0)} ms`);
+    assert.ok(r.ms < 6000, `${r.ms.toFixed(0)} ms`);
     assert.ok(r.findings.some((f) => f.code === 'budget-time'));
     // The classes it reached are exact: M0 is nn.Linear(1, 1) = 2 parameters.
     if (r.graphs.length) assert.equal(graphNamed(r, 'M0').params.total, 2);
@@ -141,5 +142,15 @@ describe('budgets and hostile input', () => {
     assert.ok(r.findings.some((f) => f.code === 'unknown-library' && /'timm'/.test(f.message)));
     assert.ok(g.findings.some((f) => f.code === 'unknown-submodule' && /self\.backbone/.test(f.message)));
     assert.ok(g.findings.some((f) => f.code === 'unknown-name' && /'width'/.test(f.message) && f.range?.start.line === 8));
+    assert.ok([...r.findings, ...g.findings].every((f) => f.file === undefined), 'findings in the analysed file name no file');
+  });
+
+  it('an example tensor of absurd size is a finding, and the model is still counted', () => {
+    const src = `${HEADER}net = nn.Linear(4, 2)\nnet(torch.randn(10**30, 4))\n`;
+    const r = evaluate(src);
+    const g = graphNamed(r, 'net');
+    assert.equal(g.params.total, 10);
+    allFinite(g);
+    assert.ok(r.findings.some((f) => f.code === 'absurd-size'), JSON.stringify(r.findings));
   });
 });

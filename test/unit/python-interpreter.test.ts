@@ -433,4 +433,75 @@ k = (list(itertools.chain([1], [2, 3])), list(itertools.product([0, 1], repeat=2
     );
   });
 
+  it('properties_and_exceptions', () => {
+    check(
+      `
+class Box:
+    def __init__(self):
+        self._w = 1
+
+    @property
+    def w(self):
+        return self._w
+
+    @w.setter
+    def w(self, v):
+        self._w = v * 10
+
+b = Box()
+b.w = 3
+a = b.w
+def risky(x):
+    if x < 0:
+        raise ValueError('negative')
+    return x
+try:
+    r = risky(-1)
+except ValueError:
+    r = 'caught'
+try:
+    ok = risky(2)
+finally:
+    done = True
+ann: int = 5
+x = y = 7
+del x
+z = 'x' in dir() if False else y
+`,
+      {
+      a: "30",
+      r: "caught",
+      ok: "2",
+      done: "True",
+      ann: "5",
+      z: "7",
+      },
+    );
+  });
+
+  it('generators', () => {
+    check(
+      `
+def gen(n):
+    for i in range(n):
+        if i % 2:
+            yield i * 10
+    yield from [7, 8]
+g1 = list(gen(5))
+def names():
+    yield 'a'
+    yield 'b'
+g2 = '-'.join(names())
+g3 = sum(gen(3)) + len(list(names()))
+g4 = [x for x in gen(4) if x > 7]
+`,
+      {
+      g1: "[10, 30, 7, 8]",
+      g2: "a-b",
+      g3: "27",
+      g4: "[10, 30, 8]",
+      },
+    );
+  });
+
 });

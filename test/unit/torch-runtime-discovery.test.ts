@@ -5,7 +5,7 @@
  * has k·c·s² + k (torch.nn docs), checked with torch 1.13 where the model is larger.
  */
 import { strict as assert } from 'node:assert';
-import { evaluate, graphNamed, initEngine } from './helpers/engine';
+import { evaluate, graphNamed, initEngine, layer, modelSource, savedBytesFp32, totalMacs } from './helpers/engine';
 
 const LENET = `import torch.nn as nn
 import torch.nn.functional as F
@@ -203,5 +203,91 @@ print(sum(p.numel() for p in model.parameters()))
     const r = evaluate(src);
     // 10*32 + 32 + 32*1 + 1
     assert.equal(graphNamed(r, 'model').params.total, 385);
+  });
+
+  it('infers the input from the layer forward() applies to it, and supplies a timestep', () => {
+    const r = evaluate(modelSource('unet_timestep.py'), { options: { input: [3, 32, 32] } });
+    const g = graphNamed(r, 'UNet');
+    // time_mlp is registered first, but forward(x, t) feeds x to self.inc (Conv2d(3, 32)); t is a [batch] tensor.
+    assert.deepEqual(g.input?.shapes, [[8, 3, 32, 32], [8]]);
+    assert.deepEqual(g.input?.dtypes, ['float', 'float']);
+    // torch 1.13: UNet() with (torch.randn(8, 3, 32, 32), torch.rand(8)) -> 237091 params,
+    // 1040089088 MACs, output [8, 3, 32, 32], 31575040 saved bytes
+    assert.equal(g.params.total, 237_091);
+    assert.equal(totalMacs(g), 1_040_089_088);
+    assert.deepEqual(g.root.outputShapes, [[8, 3, 32, 32]]);
+    assert.equal(savedBytesFp32(g), 31_575_040);
+    assert.match(g.input!.description, /t = a \[8\] float tensor/);
+    // ResBlock's forward(x, temb) needs an embedding nothing supplies: said by name.
+    const block = graphNamed(r, 'ResBlock');
+    assert.ok(block.findings.some((f) => f.code === 'no-input' && /'temb'/.test(f.message)));
+  });
+
+  it('runs a module without forward in registration order, as the issue asks, and says so', () => {
+    const src = `import torch.nn as nn
+class Stack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(10, 20)
+        self.act = nn.ReLU()
+        self.blocks = nn.ModuleList([nn.Linear(20, 20) for _ in range(2)])
+        self.fc2 = nn.Linear(20, 3)
+`;
+    const g = graphNamed(evaluate(src), 'Stack');
+    // Linear(i, o) MACs per row: i*o; 8 rows: 8*(10*20 + 20*20*2 + 20*3)
+    assert.equal(totalMacs(g), 8 * (10 * 20 + 2 * 20 * 20 + 20 * 3));
+    assert.deepEqual(g.root.outputShapes, [[8, 3]]);
+    assert.ok(g.findings.some((f) => f.code === 'no-forward' && f.severity === 'info'));
+  });
+
+  it('sees through DataParallel and DistributedDataParallel, with the module. prefix torch gives', () => {
+    const src = `import torch
+import torch.nn as nn
+from torch.nn.parallel import DistributedDataParallel as DDP
+net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+model = nn.DataParallel(net)
+ddp = DDP(nn.Linear(3, 3), device_ids=[0])
+model(torch.randn(4, 8))
+`;
+    const r = evaluate(src);
+    const g = graphNamed(r, 'model');
+    // 8*16 + 16 + 16*2 + 2
+    assert.equal(g.params.total, 178);
+    assert.deepEqual(g.root.children.map((c) => c.path), ['module']);
+    assert.deepEqual(g.root.children[0]!.children.map((c) => c.path), ['module.0', 'module.1', 'module.2']);
+    assert.deepEqual(g.root.outputShapes, [[4, 2]]);
+    assert.equal(graphNamed(r, 'ddp').params.total, 12);
+  });
+
+  it('places layers made by the torch.nn Python prelude at the user line that made their owner', () => {
+    const src = 'import torch.nn as nn\n\nlayer = nn.TransformerEncoderLayer(64, 4)\nenc = nn.TransformerEncoder(layer, 2)\n';
+    const r = evaluate(src);
+    const enc = graphNamed(r, 'enc');
+    const lines = (g: typeof enc) => g.root.children.map((c) => [c.path, c.range?.start.line, c.file]);
+    assert.deepEqual(lines(enc), [['layers', 3, undefined]]);
+    const layers0 = enc.root.children[0]!.children[0]!;
+    assert.equal(layers0.range?.start.line, 2, 'the deep copies keep the line of the layer they copy');
+    assert.ok(layers0.children.every((c) => c.range?.start.line === 2 && c.file === undefined));
+  });
+
+  it('gives a second sequence or image argument the shape of the first', () => {
+    const src = `import torch
+import torch.nn as nn
+
+class Siamese(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    def forward(self, x1, x2):
+        return torch.abs(self.enc(x1) - self.enc(x2))
+`;
+    const g = graphNamed(evaluate(src, { options: { input: [1, 28, 28] } }), 'Siamese');
+    assert.deepEqual(g.input?.shapes, [
+      [8, 1, 28, 28],
+      [8, 1, 28, 28],
+    ]);
+    // Conv2d(1, 8, 3) on 26x26 outputs, twice: 2 x 8 x (8*26*26*9)
+    assert.equal(totalMacs(g), 2 * 8 * 8 * 26 * 26 * 9);
+    assert.equal(layer(g, 'enc').calls, 2);
   });
 });

@@ -28,6 +28,9 @@ export function resolveOptions(graph: ModelGraph, base: EstimateOptions): { opti
     findings.push({ severity: 'warning', code, message, ...(range ? { range } : {}) });
   };
 
+  // An example call's batch is part of the input it gives, unless a person asked for another batch.
+  if (!base.batchFromUser && graph.input?.source === 'example' && positiveInt(graph.input.batch)) o.batch = graph.input.batch;
+
   const p = graph.profile;
   if (p) {
     const bad = (key: string, value: unknown, expected: string): void =>

@@ -63,50 +63,41 @@ export class ConfigReader {
     this.findings.push(finding);
   }
 
-  /** A positive integer (sizes, counts). */
-  int(keys: string | string[], fallback: number, min = 1): number {
+  /**
+   * The value of the first key present when `accept` takes it; else the fallback, and a
+   * finding for a value of the wrong kind (`shown` is what the finding says is used instead).
+   */
+  private read<T>(keys: string | string[], fallback: T, accept: (v: unknown) => boolean, expected: string, shown: unknown = fallback): T {
     const found = this.pick(keys);
     if (!found) return fallback;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= maxFor(found.key)) return v;
-    this.bad(found.key, v, `an integer from ${min} to ${maxFor(found.key)}`, fallback);
+    if (accept(found.value)) return found.value as T;
+    this.bad(found.key, found.value, expected, shown);
     return fallback;
+  }
+
+  /** A positive integer (sizes, counts), at most maxFor() its key. */
+  int(keys: string | string[], fallback: number, min = 1): number {
+    const max = maxFor(this.pick(keys)?.key ?? '');
+    return this.read(keys, fallback, isIntIn(min, max), `an integer from ${min} to ${max}`);
   }
 
   /** An optional positive integer: undefined when absent. */
   optInt(keys: string | string[], min = 1): number | undefined {
-    const found = this.pick(keys);
-    if (!found) return undefined;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= maxFor(found.key)) return v;
-    this.bad(found.key, v, `an integer from ${min} to ${maxFor(found.key)}`, null);
-    return undefined;
+    const max = maxFor(this.pick(keys)?.key ?? '');
+    return this.read<number | undefined>(keys, undefined, isIntIn(min, max), `an integer from ${min} to ${max}`, null);
   }
 
   /** A finite number (probabilities, factors). */
   num(keys: string | string[], fallback: number): number {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    const v = found.value;
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    this.bad(found.key, v, 'a number', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
   }
 
   bool(keys: string | string[], fallback: boolean): boolean {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    if (typeof found.value === 'boolean') return found.value;
-    this.bad(found.key, found.value, 'true or false', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'boolean', 'true or false');
   }
 
   str(keys: string | string[], fallback: string): string {
-    const found = this.pick(keys);
-    if (!found) return fallback;
-    if (typeof found.value === 'string') return found.value;
-    this.bad(found.key, found.value, 'a string', fallback);
-    return fallback;
+    return this.read(keys, fallback, (v) => typeof v === 'string', 'a string');
   }
 
   /** A nested dictionary (rope_scaling, quantization_config), or undefined. */
@@ -122,3 +113,8 @@ export class ConfigReader {
     this.findings.push(finding);
   }
 }
+
+const isIntIn =
+  (min: number, max: number) =>
+  (v: unknown): boolean =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;

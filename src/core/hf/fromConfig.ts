@@ -8,7 +8,7 @@ import type { Finding, SourceRange } from '../source';
 import { ConfigReader } from './configReader';
 import { ARCHITECTURES, findRule } from './families';
 import { headOfClass } from './heads';
-import type { BuildContext } from './layers';
+import { type BuildContext, moduleNode } from './layers';
 import type { ArchitectureRule, HfHead } from './types';
 import { readWeightFormat } from './weightFormat';
 
@@ -51,35 +51,35 @@ function finding(code: string, message: string, range: SourceRange, severity: Fi
   return f;
 }
 
-function emptyGraph(meta: HfGraphMeta, findings: Finding[]): ModelGraph {
-  const root: LayerNode = {
-    path: '',
-    type: meta.modelClass ?? 'PreTrainedModel',
-    range: meta.range,
-    builtin: false,
-    ownParams: 0,
-    ownTrainableParams: 0,
-    ownBuffers: 0,
-    calls: 0,
-    macs: 0,
-    savedElements: 0,
-    savedFixedBytes: 0,
-    outputElements: 0,
-    children: [],
-  };
+/** A graph of this config's model: the fields every outcome shares, in the order the JSON shows them. */
+function graphOf(
+  meta: HfGraphMeta,
+  root: LayerNode,
+  params: ModelGraph['params'],
+  built: Pick<ModelGraph, 'input' | 'transformer'>,
+  partial: boolean,
+  findings: Finding[],
+): ModelGraph {
   const graph: ModelGraph = {
     name: meta.name,
     kind: meta.kind ?? 'pretrained',
     framework: 'transformers',
     range: meta.range,
     nameRange: meta.nameRange,
-    params: { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 },
+    params,
     root,
-    partial: true,
+    ...built,
+    partial,
     findings,
   };
   if (meta.file) graph.file = meta.file;
   return graph;
+}
+
+/** No model could be built: an empty root, zero counts, partial. */
+function emptyGraph(meta: HfGraphMeta, findings: Finding[]): ModelGraph {
+  const root: LayerNode = { ...moduleNode('', meta.modelClass ?? 'PreTrainedModel', [], { builtin: false, calls: 0 }), range: meta.range };
+  return graphOf(meta, root, { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 }, {}, true, findings);
 }
 
 /** The config to build from: model_type's rule, or a multimodal wrapper's text_config. */
@@ -249,30 +249,20 @@ export function graphFromHfConfig(config: Record<string, unknown>, meta: HfGraph
   const trainable = subtreeSum(built.root, (n) => n.ownTrainableParams);
   const buffers = subtreeSum(built.root, (n) => n.ownBuffers);
 
-  const graph: ModelGraph = {
-    name: meta.name,
-    kind: meta.kind ?? 'pretrained',
-    framework: 'transformers',
-    range: meta.range,
-    nameRange: meta.nameRange,
-    params: { total, trainable, nonTrainable: total - trainable, buffers },
-    root: built.root,
-    input: {
-      shapes: built.inputShapes,
-      dtypes: built.inputShapes.map(() => 'int' as const),
-      source: requestedSeq !== undefined ? 'setting' : 'config',
-      description:
-        requestedSeq !== undefined
-          ? `${built.inputDescription} (sequence length from the settings)`
-          : `${built.inputDescription} (sequence length ${maxSeq !== undefined ? `min(context ${maxSeq}, ${DEFAULT_SEQ_CAP})` : `default ${DEFAULT_SEQ}`})`,
-      batch,
-      seq,
-    },
-    transformer: built.transformer,
-    partial: false,
-    findings: uniqueFindings([...findings, ...reader.findings]),
+  const input: ModelGraph['input'] = {
+    shapes: built.inputShapes,
+    dtypes: built.inputShapes.map(() => 'int' as const),
+    source: requestedSeq !== undefined ? 'setting' : 'config',
+    description:
+      requestedSeq !== undefined
+        ? `${built.inputDescription} (sequence length from the settings)`
+        : `${built.inputDescription} (sequence length ${maxSeq !== undefined ? `min(context ${maxSeq}, ${DEFAULT_SEQ_CAP})` : `default ${DEFAULT_SEQ}`})`,
+    batch,
+    seq,
   };
-  if (meta.file) graph.file = meta.file;
+  const params = { total, trainable, nonTrainable: total - trainable, buffers };
+  const allFindings = uniqueFindings([...findings, ...reader.findings]);
+  const graph = graphOf(meta, built.root, params, { input, transformer: built.transformer }, false, allFindings);
   const weightFormat = readWeightFormat(picked.config, meta.loadArgs ?? {});
   if (weightFormat) graph.weightFormat = weightFormat;
   return graph;

@@ -36,6 +36,7 @@ export type Expr =
   | { k: 'comp'; kind: 'list' | 'set' | 'gen' | 'dict'; elt: Expr; val?: Expr; clauses: CompClause[]; loc: Loc }
   | { k: 'star'; x: Expr; loc: Loc }
   | { k: 'walrus'; name: string; x: Expr; loc: Loc }
+  | { k: 'yield'; x?: Expr; from: boolean; loc: Loc }
   | { k: 'unknown'; what: string; loc: Loc };
 
 export type Arg =

@@ -224,10 +224,6 @@ export function installBuiltins(interp: Interp): void {
   mkType('property', {
     construct: (_c, args, kw) => ({ t: 'property', fget: pick(args, kw, 0, 'fget') ?? NONE, fset: pick(args, kw, 1, 'fset') }),
   });
-  (B.get('property') as ClassV).dict.set(
-    'setter',
-    native('setter', () => NONE),
-  );
   mkType('staticmethod', { construct: (_c, args) => ({ t: 'staticmethod', fn: args[0] ?? NONE }) });
   mkType('classmethod', { construct: (_c, args) => ({ t: 'classmethod', fn: args[0] ?? NONE }) });
   mkType('super', {

@@ -85,6 +85,8 @@ export interface Frame {
   retval: Value;
   /** The call's arguments by name, for `super()` without arguments. */
   firstArg?: Value;
+  /** Values a generator function yielded so far. */
+  yields?: Value[];
 }
 
 /** Steps between two looks at the clock: a step costs 0.3 to 100 µs, so the time budget overshoots by at most a few ms. */
@@ -798,8 +800,18 @@ export class Interp {
         this.assignName(e.name, v, f);
         return v;
       }
+      case 'yield': {
+        const v = e.x ? this.eval(e.x, f) : NONE;
+        const out = f.yields;
+        if (!out) return NONE;
+        if (e.from) {
+          const items = this.iterList(v, e.loc);
+          if (items) out.push(...items);
+        } else out.push(v);
+        return NONE;
+      }
       case 'unknown':
-        if (e.what === 'yield' || e.what === 'syntax error') return unknown(e.what);
+        if (e.what === 'syntax error') return unknown(e.what);
         return this.unknownAt(e.what, e.loc);
     }
   }
@@ -1008,10 +1020,8 @@ export class Interp {
       case 'class':
         return this.instantiate(fn, args, kwargs, loc);
       case 'inst': {
-        const hooks = this.hooks(fn.cls);
         const c = this.lookupClass(fn.cls, '__call__');
         if (c) return this.call(this.bindMethod(fn, c), args, kwargs, loc);
-        void hooks;
         return this.unknownAt(`call of ${fn.cls.name} object`, loc, 'not-callable');
       }
       case 'unknown':
@@ -1049,8 +1059,10 @@ export class Interp {
     try {
       if (!Array.isArray(fn.body)) return this.eval(fn.body, frame);
       if (fn.def?.generator) {
-        this.finding('info', 'generator', `Generator function ${fn.name} is not evaluated (line ${fn.loc.sl + 1})`, fn.loc);
-        return unknown('generator');
+        // Generators run to completion at once; the call returns what they yielded.
+        frame.yields = [];
+        this.execBlock(fn.body, frame);
+        return { t: 'tuple', items: frame.yields, cls: GENERATOR };
       }
       const c = this.execBlock(fn.body, frame);
       return c === RETURN ? frame.retval : NONE;
@@ -1142,10 +1154,7 @@ export class Interp {
     }
     inst ??= { t: 'inst', cls, dict: new Map() };
     const init = this.lookupClass(cls, '__init__');
-    if (init) {
-      const r = this.call(this.bindMethod(inst, init), args, kwargs, loc);
-      void r;
-    }
+    if (init) this.call(this.bindMethod(inst, init), args, kwargs, loc);
     this.onInstantiate?.(cls, inst, args, kwargs, loc, this.currentFile);
     return inst;
   }
@@ -1241,6 +1250,12 @@ export class Interp {
         return undefined;
       case 'native':
         if (name === '__name__') return str(obj.name);
+        return undefined;
+      case 'property':
+        // @x.setter / @x.getter build a new property around the decorated function.
+        if (name === 'setter') return { t: 'native', name: 'setter', fn: (a) => ({ t: 'property', fget: obj.fget, fset: a[0] }) };
+        if (name === 'getter') return { t: 'native', name: 'getter', fn: (a) => ({ t: 'property', fget: a[0] ?? NONE, fset: obj.fset }) };
+        if (name === 'fget') return obj.fget;
         return undefined;
       default:
         return this.methods(this, obj, name);
@@ -1378,9 +1393,11 @@ export class Interp {
         if (cgi) return this.call(cgi, [obj, key], new Map(), loc);
         return obj; // List[int] style generic aliases
       }
-      case 'opaque':
+      case 'opaque': {
         if (obj.kind === 'typing') return obj;
-        return unknown('item');
+        const gi = obj.attrs?.get('__getitem__');
+        return gi ? this.call(gi, [key], new Map(), loc) : unknown('item');
+      }
       default:
         return this.unknownAt(`${typeName(obj)}[...]`, loc, 'unsupported-operation');
     }

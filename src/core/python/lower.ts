@@ -41,6 +41,8 @@ function unescape(s: string): string {
 export class Lowerer {
   private depth = 0;
   readonly errors: Loc[] = [];
+  /** One flag per function being lowered: set when its body yields. */
+  private yields: boolean[] = [];
 
   module(root: SyntaxNode): Module {
     const body: Stmt[] = [];
@@ -286,7 +288,14 @@ export class Lowerer {
   private funcDef(n: SyntaxNode, decorators: Expr[], outer: Loc): FunctionDef {
     const nameNode = n.childForFieldName('name');
     const params = this.params(n.childForFieldName('parameters'));
-    const body = this.block(n.childForFieldName('body'));
+    this.yields.push(false);
+    let body: Stmt[];
+    let generator: boolean;
+    try {
+      body = this.block(n.childForFieldName('body'));
+    } finally {
+      generator = this.yields.pop() ?? false;
+    }
     const scope = scanScope(body);
     for (const p of params) scope.locals.add(p.name);
     for (const g of scope.globals) scope.locals.delete(g);
@@ -301,7 +310,7 @@ export class Lowerer {
       locals: scope.locals,
       globals: scope.globals,
       nonlocals: scope.nonlocals,
-      generator: scope.generator,
+      generator,
     };
   }
 
@@ -547,6 +556,11 @@ export class Lowerer {
         return { k: 'walrus', name: n.childForFieldName('name')?.text ?? '_', x: this.expr(n.childForFieldName('value')), loc: L };
       case 'await':
         return this.expr(named(n)[0] ?? null);
+      case 'yield': {
+        if (this.yields.length) this.yields[this.yields.length - 1] = true;
+        const inner = named(n)[0];
+        return { k: 'yield', x: inner ? this.exprOrTuple(inner) : undefined, from: /^yield\s+from\b/.test(n.text), loc: L };
+      }
       case 'keyword_argument':
         return this.expr(n.childForFieldName('value'));
       case 'as_pattern':
@@ -589,11 +603,10 @@ export class Lowerer {
 }
 
 /** Python's scope rule: a name assigned anywhere in a function body is local to it. */
-function scanScope(body: Stmt[]): { locals: Set<string>; globals: Set<string>; nonlocals: Set<string>; generator: boolean } {
+function scanScope(body: Stmt[]): { locals: Set<string>; globals: Set<string>; nonlocals: Set<string> } {
   const locals = new Set<string>();
   const globals = new Set<string>();
   const nonlocals = new Set<string>();
-  let generator = false;
   const target = (e: Expr): void => {
     if (e.k === 'name') locals.add(e.id);
     else if (e.k === 'tuple' || e.k === 'list') e.elts.forEach(target);
@@ -650,14 +663,11 @@ function scanScope(body: Stmt[]): { locals: Set<string>; globals: Set<string>; n
         case 'nonlocal':
           s.names.forEach((n) => nonlocals.add(n));
           break;
-        case 'expr':
-          if (s.x.k === 'unknown' && s.x.what === 'yield') generator = true;
-          break;
         default:
           break;
       }
     }
   };
   walk(body);
-  return { locals, globals, nonlocals, generator };
+  return { locals, globals, nonlocals };
 }

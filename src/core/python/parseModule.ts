@@ -125,7 +125,8 @@ export function parseModule(text: string, deadline = Infinity): ParsedModule {
     const whole = lowerText(text);
     result = whole.hasError ? chunked(text, deadline) : { ...whole.module, brokenChunks: [] };
   }
-  if (result.truncatedAtLine !== undefined) return result; // partial: not cached
+  // Partial results are not kept, nor are very large files (their trees are large too).
+  if (result.truncatedAtLine !== undefined || text.length > CHUNKED_PARSE_CHARS) return result;
   cache.set(text, result);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return result;

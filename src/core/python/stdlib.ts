@@ -21,7 +21,6 @@ import {
   native,
   newTensorId,
   str,
-  truthy,
   tuple,
   unknown,
   type ClassV,
@@ -40,8 +39,7 @@ function mod(name: string, entries: Record<string, Value>): ModuleV {
   return { t: 'module', name, dict: new Map(Object.entries(entries)) };
 }
 
-function fns(interp: Interp, table: Record<string, Fn>): Record<string, Value> {
-  void interp;
+function fns(table: Record<string, Fn>): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [k, f] of Object.entries(table)) out[k] = native(k, f);
   return out;
@@ -78,7 +76,7 @@ const mathModule: ModuleFactory = (interp) => {
     tau: float(2 * Math.PI),
     inf: float(Infinity),
     nan: float(NaN),
-    ...fns(interp, {
+    ...fns({
       sqrt: f1('sqrt', Math.sqrt),
       exp: f1('exp', Math.exp),
       log2: f1('log2', Math.log2),
@@ -155,7 +153,7 @@ const identityDecorator: Fn = (args) => {
 
 const functoolsModule: ModuleFactory = (interp) =>
   mod('functools', {
-    ...fns(interp, {
+    ...fns({
       partial: (args, kw) => partial(interp, args[0] ?? NONE, args.slice(1), kw),
       reduce: (args, _kw, loc) => {
         const items = args[1] ? interp.iterList(args[1], loc) : undefined;
@@ -235,7 +233,7 @@ function shallowCopy(v: Value): Value {
 }
 
 const copyModule: ModuleFactory = (interp) =>
-  mod('copy', fns(interp, { deepcopy: (args) => deepcopy(interp, args[0] ?? NONE), copy: (args) => shallowCopy(args[0] ?? NONE) }));
+  mod('copy', fns({ deepcopy: (args) => deepcopy(interp, args[0] ?? NONE), copy: (args) => shallowCopy(args[0] ?? NONE) }));
 
 // ------------------------------------------------------------------ dataclasses
 
@@ -252,8 +250,7 @@ function annotationsOf(cls: ClassV): string[] {
   return out;
 }
 
-function makeDataclass(interp: Interp, cls: ClassV, frozen: boolean): ClassV {
-  void frozen;
+function makeDataclass(interp: Interp, cls: ClassV): ClassV {
   const fields = annotationsOf(cls);
   const defaults = new Map<string, Value>();
   for (const name of fields) {
@@ -308,11 +305,10 @@ function makeDataclass(interp: Interp, cls: ClassV, frozen: boolean): ClassV {
 }
 
 const dataclassesModule: ModuleFactory = (interp) => {
-  const dataclass: Fn = (args, kw) => {
+  const dataclass: Fn = (args) => {
     const c = args[0];
-    const frozen = truthy(kw.get('frozen') ?? FALSE) === true;
-    if (c && c.t === 'class') return makeDataclass(interp, c, frozen);
-    return native('dataclass', (a) => (a[0]?.t === 'class' ? makeDataclass(interp, a[0], frozen) : a[0] ?? NONE));
+    if (c && c.t === 'class') return makeDataclass(interp, c);
+    return native('dataclass', (a) => (a[0]?.t === 'class' ? makeDataclass(interp, a[0]) : a[0] ?? NONE));
   };
   const asdict: Fn = (args) => {
     const o = args[0];
@@ -322,7 +318,7 @@ const dataclassesModule: ModuleFactory = (interp) => {
   };
   return mod(
     'dataclasses',
-    fns(interp, {
+    fns({
       dataclass,
       field: (_args, kw) => ({ t: 'opaque', kind: FIELD_KIND, name: 'field', attrs: new Map(kw) }),
       asdict,
@@ -374,7 +370,7 @@ function makeTupleClass(interp: Interp, name: string, fields: string[], defaults
     '_replace',
     native(
       '_replace',
-      (args, kw, loc) => {
+      (args, kw) => {
         const self = args[0];
         if (self?.t !== 'tuple') return unknown('_replace');
         const items = self.items.slice();
@@ -382,7 +378,6 @@ function makeTupleClass(interp: Interp, name: string, fields: string[], defaults
           const i = fields.indexOf(k);
           if (i >= 0) items[i] = v;
         }
-        void loc;
         return { t: 'tuple', items, cls: self.cls };
       },
       true,
@@ -435,7 +430,7 @@ const typingModule: ModuleFactory = (interp) => {
   out.Generic = interp.makeClass('Generic', [interp.objectClass], new Map(), 'typing');
   Object.assign(
     out,
-    fns(interp, {
+    fns({
       TypeVar: (args) => alias(args[0]?.t === 'str' ? args[0].v : 'T'),
       cast: (args) => args[1] ?? NONE,
       overload: identityDecorator,
@@ -538,7 +533,7 @@ const enumModule: ModuleFactory = (interp) => {
 const itertoolsModule: ModuleFactory = (interp) =>
   mod(
     'itertools',
-    fns(interp, {
+    fns({
       chain: (args, _kw, loc) => {
         const out: Value[] = [];
         for (const a of args) {
@@ -594,7 +589,7 @@ const operatorModule: ModuleFactory = (interp) => {
   const op2 = (o: string): Fn => (args, _kw, loc) => interp.binary(o, args[0] ?? NONE, args[1] ?? NONE, loc);
   return mod(
     'operator',
-    fns(interp, {
+    fns({
       mul: op2('*'),
       add: op2('+'),
       sub: op2('-'),
@@ -610,7 +605,7 @@ const abcModule: ModuleFactory = (interp) =>
   mod('abc', {
     ABC: interp.makeClass('ABC', [interp.objectClass], new Map(), 'abc'),
     ABCMeta: interp.makeClass('ABCMeta', [interp.objectClass], new Map(), 'abc'),
-    ...fns(interp, { abstractmethod: identityDecorator }),
+    ...fns({ abstractmethod: identityDecorator }),
   });
 
 /** numpy: only what sizes are computed with (np.prod(shape), np.sqrt ...). */
@@ -627,13 +622,12 @@ const numpyModule: ModuleFactory = (interp) => {
     exp: math.dict.get('exp')!,
     ceil: native('ceil', (a, kw, loc) => interp.call(math.dict.get('ceil')!, a, kw, loc)),
     floor: native('floor', (a, kw, loc) => interp.call(math.dict.get('floor')!, a, kw, loc)),
-    ...fns(interp, {
-      linspace: (args, _kw, loc) => {
+    ...fns({
+      linspace: (args) => {
         const a = toNumber(args[0] ?? NONE);
         const b = toNumber(args[1] ?? NONE);
         const n = Number(toBigInt(args[2] ?? int(50n)) ?? 50n);
         if (a === undefined || b === undefined || n > 1_000_000) return unknown('linspace');
-        void loc;
         return list(Array.from({ length: n }, (_x, i) => float(n === 1 ? a : a + ((b - a) * i) / (n - 1))));
       },
     }),

@@ -20,7 +20,7 @@ import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
 import type { DiscoveryContext, FrameworkPlugin } from '../registry';
 import { newSink } from '../../python/interp';
-import { type ExampleCall, resolveInput, withAlternative } from './inputs';
+import { completeForwardArgs, type ExampleCall, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
 import type { TorchRuntime } from './runtime';
@@ -110,7 +110,7 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     if (s.k === 'class') {
       const v = ctx.main.dict.get(s.cls.name);
       if (!v || v.t !== 'class' || v.def !== s.cls || !isModuleClass(rt, v)) continue;
-      entries.push(classEntry(ctx, rt, v, s.cls, obs));
+      entries.push(classEntry(ctx, v, s.cls));
     } else if (s.k === 'assign' || s.k === 'annassign') {
       const targets = s.k === 'assign' ? s.targets : [s.target];
       for (const t of targets) {
@@ -163,7 +163,7 @@ function hasWeights(rt: TorchRuntime, m: InstV): boolean {
   return rt.namedTensors(m, 'params', true).length > 0 || rt.namedTensors(m, 'buffers', true).length > 0;
 }
 
-function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: ClassDef, obs: TorchObservations): Entry {
+function classEntry(ctx: DiscoveryContext, cls: ClassV, def: ClassDef): Entry {
   const e: Entry = { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls };
   const init = ctx.interp.lookupClass(cls, '__init__');
   if (init && init.t === 'func') {
@@ -171,8 +171,6 @@ function classEntry(ctx: DiscoveryContext, rt: TorchRuntime, cls: ClassV, def: C
     if (missing.length) e.missing = missing;
   }
   if (!e.missing) e.make = () => ctx.interp.call(cls, [], new Map(), def.nameLoc);
-  void rt;
-  void obs;
   return e;
 }
 
@@ -198,6 +196,7 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
+    rt.namedMemo = new Map();
     const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
     if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
       state.notModule = true;
@@ -210,6 +209,11 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
       return;
+    }
+    if (resolved.spec.source !== 'example') {
+      completeForwardArgs(rt, state.inst, resolved, (param) =>
+        interp.finding('info', 'no-input', `forward() needs '${param}', which nothing in the file gives: add an example call such as \`model(x, ${param})\``, e.nameLoc),
+      );
     }
     state.input = resolved.spec;
     if (!resolved.alternatives?.length) {
@@ -247,9 +251,27 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
     state.trace = chosen.trace;
     for (const f of chosen.sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
   }, timeShare);
-  if (!state.inst || state.notModule) return undefined;
-  const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined);
-  tree.root.range = ctx.range(e.loc);
+  if (!state.inst || state.notModule) {
+    rt.namedMemo = undefined;
+    return undefined;
+  }
+  rt.namedMemo ??= new Map();
+  try {
+    return finishGraph(ctx, rt, e, state, g);
+  } finally {
+    rt.namedMemo = undefined;
+  }
+}
+
+function finishGraph(
+  ctx: DiscoveryContext,
+  rt: TorchRuntime,
+  e: Entry,
+  state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides },
+  g: { findings: ModelGraph['findings']; partial: boolean },
+): ModelGraph {
+  if (!state.inst) throw new Error('no instance');
+  const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined, ctx.range(e.loc));
   const graph: ModelGraph = {
     name: e.name,
     kind: e.kind,

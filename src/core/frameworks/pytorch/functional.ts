@@ -8,7 +8,7 @@ import type { Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import { toBigInt, toNumber } from '../../python/ops';
 import { NONE, bool, float, int, list, str, truthy, tuple, unknown, type TensorV, type Value } from '../../python/values';
-import type { TorchRuntime } from './runtime';
+import { MAX_SIZE, type TorchRuntime } from './runtime';
 import * as S from './shapeAlgebra';
 import { contiguousStrides, expandStrides, isContiguous, viewStrides } from './strides';
 
@@ -173,6 +173,10 @@ function stridesOf(x: TensorV): number[] {
 }
 
 /** view/reshape: a view when the layout allows one, else (reshape) a copy. */
+export function reshapeTensor(rt: TorchRuntime, x: TensorV, shape: Shape): TensorV {
+  return reshaped(rt, x, shape);
+}
+
 function reshaped(rt: TorchRuntime, x: TensorV, shape: Shape): TensorV {
   if (!x.strides) return viewOf(rt, x, shape);
   const st = viewStrides(x.shape!, x.strides, shape);
@@ -558,6 +562,11 @@ function shapeFrom(rt: TorchRuntime, args: Value[], kw: Kw): number[] | undefine
 function created(rt: TorchRuntime, shape: number[] | undefined, kw: Kw, defaultDtype = 'float32', loc?: Loc): Value {
   if (!shape) return unknown('tensor');
   if (shape.some((d) => d < 0 || !Number.isFinite(d))) return loc ? rt.interp.unknownAt(`tensor of shape [${shape.join(', ')}]`, loc, 'shape-error') : unknown('tensor');
+  // Sizes beyond exact integers, or more elements than any machine holds, are reported, not computed.
+  if (shape.some((d) => d > MAX_SIZE) || S.prod(shape) > 1e18) {
+    if (loc) rt.interp.finding('warning', 'absurd-size', `A tensor of shape [${shape.map((d) => (d > 1e15 ? d.toExponential(0) : d)).join(', ')}] is too large to evaluate (line ${loc.sl + 1})`, loc);
+    return unknown('tensor');
+  }
   const dtype = dtypeName(kw.get('dtype')) ?? defaultDtype;
   const rg = truthy(kw.get('requires_grad') ?? bool(false)) === true;
   return rt.tensor(shape, { dtype, requiresGrad: rg });
@@ -774,7 +783,12 @@ const fSdpa: Op = (rt, args, kw, loc) => {
     const Sk = k.shape![k.shape!.length - 2]!;
     const Ev = v.shape![v.shape!.length - 1]!;
     if (k.shape![k.shape!.length - 1] !== E) throw new S.ShapeError(`query and key head dims differ (${E} vs ${k.shape![k.shape!.length - 1]})`);
-    const batch = S.broadcast(q.shape!.slice(0, -2), k.shape!.slice(0, -2));
+    // Grouped-query attention (enable_gqa): key/value heads divide the query heads.
+    const qh = q.shape!.slice(0, -2);
+    const kh = k.shape!.slice(0, -2);
+    const last = qh.length - 1;
+    const gqa = truthy(kw.get('enable_gqa') ?? bool(false)) === true && last >= 0 && kh.length === qh.length && kh[last]! > 0 && qh[last]! % kh[last]! === 0;
+    const batch = gqa ? [...S.broadcast(qh.slice(0, last), kh.slice(0, last)), qh[last]!] : S.broadcast(qh, kh);
     const shape = [...batch, L, Ev];
     const b = S.prod(batch);
     const macs = b * L * Sk * E + b * L * Sk * Ev;
@@ -1064,6 +1078,48 @@ export function tensorMethods(): Map<string, Op> {
     const x = args[0];
     if (!isT(x)) return unknown('sort');
     return tuple([rt.derived(x.shape, [x]), rt.tensor(x.shape, { dtype: 'int64' })]);
+  });
+  m.set('narrow', (rt, args, kw, loc) => {
+    const x = args[0];
+    const d = intv(arg(args, kw, 1, 'dim'));
+    const len = intv(arg(args, kw, 3, 'length'));
+    if (!isT(x) || !x.shape || d === undefined || len === undefined) return unknown('narrow');
+    return guarded(rt, 'narrow', loc, () => {
+      const dd = S.normDim(d, x.shape!.length);
+      return viewOf(rt, x, x.shape!.map((v, i) => (i === dd ? len : v)), stridesOf(x));
+    });
+  });
+  m.set('select', (rt, args, kw, loc) => {
+    const x = args[0];
+    const d = intv(arg(args, kw, 1, 'dim'));
+    if (!isT(x) || !x.shape || d === undefined) return unknown('select');
+    return guarded(rt, 'select', loc, () => {
+      const dd = S.normDim(d, x.shape!.length);
+      const st = stridesOf(x).filter((_v, i) => i !== dd);
+      return viewOf(rt, x, x.shape!.filter((_v, i) => i !== dd), st);
+    });
+  });
+  m.set('unfold', (rt, args, kw, loc) => {
+    const x = args[0];
+    const d = intv(arg(args, kw, 1, 'dimension'));
+    const size = intv(arg(args, kw, 2, 'size'));
+    const step = intv(arg(args, kw, 3, 'step'));
+    if (!isT(x) || !x.shape || d === undefined || size === undefined || !step) return unknown('unfold');
+    return guarded(rt, 'unfold', loc, () => {
+      const dd = S.normDim(d, x.shape!.length);
+      const n = Math.floor((x.shape![dd]! - size) / step) + 1;
+      if (n < 1) throw new S.ShapeError(`unfold: size ${size} is larger than dimension ${dd} (${x.shape![dd]})`);
+      return viewOf(rt, x, [...x.shape!.map((v, i) => (i === dd ? n : v)), size], [...stridesOf(x).map((v, i) => (i === dd ? v * step : v)), stridesOf(x)[dd]!]);
+    });
+  });
+  m.set('is_contiguous', (_rt, args) => bool(isT(args[0]) && !args[0].strides));
+  m.set('stride', (_rt, args, kw) => {
+    const x = args[0];
+    if (!isT(x) || !x.shape) return unknown('stride');
+    const st = stridesOf(x);
+    const d = arg(args, kw, 1, 'dim');
+    const i = d ? intv(d) : undefined;
+    return i === undefined ? tuple(st.map((v) => int(v))) : int(st[i < 0 ? st.length + i : i] ?? 1);
   });
   m.set('argsort', (rt, args) => (isT(args[0]) ? rt.tensor(args[0].shape, { dtype: 'int64' }) : unknown('argsort')));
   m.set('nonzero', (rt, args) => (isT(args[0]) ? rt.tensor(undefined, { dtype: 'int64' }) : unknown('nonzero')));

@@ -6,7 +6,8 @@
  */
 import type { InputSpec, ProfileOverrides, Shape } from '../../graph';
 import type { EstimateOptions } from '../../options';
-import { int, type InstV, type TensorV, type Value } from '../../python/values';
+import type { InstV, TensorV, Value } from '../../python/values';
+import type { Expr } from '../../python/ast';
 import type { ArgValue } from '../layerSpec';
 import type { TorchRuntime } from './runtime';
 
@@ -59,8 +60,50 @@ interface Inferred {
 }
 
 /** Find the first layer that fixes the input's shape (named_modules order). */
+/** Calls in a function body, in source order. */
+function* callsIn(node: unknown, depth = 0): Generator<Extract<Expr, { k: 'call' }>> {
+  if (!node || typeof node !== 'object' || depth > 60) return;
+  if (Array.isArray(node)) {
+    for (const x of node) yield* callsIn(x, depth + 1);
+    return;
+  }
+  const o = node as { k?: string };
+  if (o.k === 'def' || o.k === 'class' || o.k === 'lambda') return;
+  if (o.k === 'call') {
+    const c = o as Extract<Expr, { k: 'call' }>;
+    for (const a of c.args) yield* callsIn(a.x, depth + 1);
+    yield c;
+    return;
+  }
+  for (const [key, v] of Object.entries(o)) if (key !== 'loc' && v && typeof v === 'object') yield* callsIn(v, depth + 1);
+}
+
+/**
+ * The submodule that forward() applies to its first argument (`self.inc(x)`), so that the
+ * input is inferred from the layer that reads it rather than the first one registered.
+ */
+function firstConsumer(rt: TorchRuntime, model: InstV, depth = 0): Array<[string, InstV]> | undefined {
+  const fwd = rt.interp.lookupClass(model.cls, 'forward');
+  if (!fwd || fwd.t !== 'func' || !fwd.def || depth > 3) return undefined;
+  const first = fwd.params.filter((p) => p.kind === 'pos')[1]?.name;
+  if (!first) return undefined;
+  for (const c of callsIn(fwd.def.body)) {
+    const fn = c.fn;
+    const a0 = c.args[0];
+    if (fn.k !== 'attr' || fn.obj.k !== 'name' || fn.obj.id !== 'self' || !a0 || a0.kind !== 'pos' || a0.x.k !== 'name' || a0.x.id !== first) continue;
+    const name = fn.name;
+    const sub = rt.state(model)?.modules.get(name);
+    if (!sub) continue;
+    if (rt.state(sub)?.spec) return [[name, sub]];
+    const inner = firstConsumer(rt, sub, depth + 1);
+    const prefix = (p: string) => (p ? `${name}.${p}` : name);
+    return (inner ?? rt.namedModules(sub)).map(([p, m]) => [prefix(p), m] as [string, InstV]);
+  }
+  return undefined;
+}
+
 function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq: number, seqWhy: string, hint: DatasetHint): Inferred | undefined {
-  const mods = rt.namedModules(model);
+  const mods = firstConsumer(rt, model) ?? rt.namedModules(model);
   for (let i = 0; i < mods.length; i++) {
     const [path, m] = mods[i]!;
     const s = rt.state(m);
@@ -136,8 +179,21 @@ const IMAGE_BY_FEATURES = new Map<number, Shape>([
   [1024, [1, 32, 32]],
 ]);
 
-/** `block_size` / `max_position_embeddings` / `max_seq_len` found on the model or its config. */
+const maxSeqCache = new WeakMap<InstV, { value: number | undefined }>();
+
+/**
+ * `block_size` / `max_position_embeddings` / `max_seq_len` found on the model, its direct
+ * submodules, or a config object they hold.
+ */
 export function modelMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
+  const hit = maxSeqCache.get(model);
+  if (hit) return hit.value;
+  const value = findMaxSeq(rt, model);
+  maxSeqCache.set(model, { value });
+  return value;
+}
+
+function findMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
   const names = ['block_size', 'max_position_embeddings', 'max_seq_len', 'max_seq_length', 'context_length', 'n_positions', 'n_ctx', 'max_len', 'seq_len'];
   const look = (v: Value, depth: number): number | undefined => {
     if (depth > 2 || v.t !== 'inst') return undefined;
@@ -151,9 +207,11 @@ export function modelMaxSeq(rt: TorchRuntime, model: InstV): number | undefined 
     }
     return undefined;
   };
-  for (const [, m] of rt.namedModules(model)) {
-    const r = look(m, 0);
-    if (r) return r;
+  const r = look(model, 0);
+  if (r) return r;
+  for (const m of rt.state(model)?.modules.values() ?? []) {
+    const x = m ? look(m, 0) : undefined;
+    if (x) return x;
   }
   return undefined;
 }
@@ -239,7 +297,6 @@ export function resolveInput(
       alternatives: first.alternatives,
     };
   }
-  void int;
   return { missing: `No input shape for ${model.cls.name}: add \`# profile: input=(...)\` on the class line, or an example call such as \`model(torch.randn(...))\`` };
 }
 
@@ -249,4 +306,44 @@ export function withAlternative(rt: TorchRuntime, r: ResolvedInput, alt: { shape
   const spec: InputSpec = { ...r.spec, shapes: [alt.shape], description: `${alt.description}, ${r.spec.description.split(', ').pop()}` };
   if (seq !== undefined) spec.seq = seq;
   return { args: [rt.tensor(alt.shape)], kwargs: new Map(), spec };
+}
+
+/**
+ * Extra forward arguments people leave to the caller, by name: timesteps and class labels
+ * are [batch] tensors; a second sequence or image (a decoder's target, a siamese pair)
+ * is shaped like the first input.
+ */
+const EXTRA_ARGS: Array<{ names: RegExp; make: (batch: number, first: TensorV) => { shape: Shape; dtype: string } }> = [
+  { names: /^(t|ts|time|times|timestep|timesteps|sigma|sigmas|noise_level|noise_labels)$/, make: (b) => ({ shape: [b], dtype: 'float32' }) },
+  { names: /^(y|label|labels|class_label|class_labels|cls|targets?)$/, make: (b) => ({ shape: [b], dtype: 'int64' }) },
+  {
+    names: /^(tgt|trg|target_ids|tgt_ids|tgt_tokens|decoder_input|decoder_input_ids|dec_input|x2|input2|img2|image2|other)$/,
+    make: (_b, first) => ({ shape: first.shape!.slice(), dtype: first.dtype }),
+  },
+];
+
+/**
+ * Fill forward() parameters that have no default and no value: timesteps and labels get a
+ * [batch] tensor; anything else is reported by name (the model is traced as far as it goes).
+ */
+export function completeForwardArgs(rt: TorchRuntime, model: InstV, r: ResolvedInput, report: (param: string) => void): void {
+  const fwd = rt.interp.lookupClass(model.cls, 'forward');
+  if (!fwd || fwd.t !== 'func') return;
+  const params = fwd.params.filter((p) => p.kind === 'pos').slice(1);
+  for (let i = r.args.length; i < params.length; i++) {
+    const p = params[i]!;
+    if (fwd.defaults.has(p.name) || r.kwargs.has(p.name)) continue;
+    const rule = EXTRA_ARGS.find((x) => x.names.test(p.name));
+    if (!rule) {
+      report(p.name);
+      return;
+    }
+    const first = r.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape);
+    if (!first) return;
+    const { shape, dtype } = rule.make(r.spec.batch, first);
+    r.args.push(rt.tensor(shape, { dtype }));
+    r.spec.description += `; ${p.name} = a [${shape.join(', ')}] ${dtype === 'int64' ? 'integer' : 'float'} tensor`;
+    r.spec.shapes.push(shape);
+    r.spec.dtypes.push(dtype === 'int64' ? 'int' : 'float');
+  }
 }

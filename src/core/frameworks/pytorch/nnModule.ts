@@ -84,9 +84,18 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       s.params.set(name, v);
       return true;
     }
+    if (rt.foreign?.isForeign(v)) {
+      // Keeps its place in registration order: a null module entry marks it.
+      s.foreign ??= new Map();
+      s.foreign.set(name, v);
+      s.modules.set(name, null);
+      self.dict.delete(name);
+      return true;
+    }
     if (rt.isModule(v)) {
       s.params.delete(name);
       s.buffers.delete(name);
+      s.foreign?.delete(name);
       self.dict.delete(name);
       s.modules.set(name, v);
       return true;
@@ -120,6 +129,8 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       if (!s) return undefined;
       if (s.params.has(name)) return s.params.get(name) ?? NONE;
       if (s.buffers.has(name)) return s.buffers.get(name) ?? NONE;
+      const f = s.foreign?.get(name);
+      if (f) return f;
       if (s.modules.has(name)) return s.modules.get(name) ?? NONE;
       if (name === 'training') return bool(s.training);
       return undefined;
@@ -146,10 +157,12 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
       n.args = s.args;
       n.lazy = s.lazy;
       n.materialisedType = s.materialisedType;
+      n.linearDims = s.linearDims;
       n.broken = s.broken;
       for (const [k, v] of s.modules) n.modules.set(k, v ? (copy(v) as InstV) : null);
       for (const [k, v] of s.params) n.params.set(k, v ? (copy(v) as TensorV) : null);
       for (const [k, v] of s.buffers) n.buffers.set(k, v ? (copy(v) as TensorV) : null);
+      if (s.foreign) n.foreign = new Map(s.foreign);
       into.native = n;
     },
   };
@@ -167,7 +180,7 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
   const namedTensors = (root: InstV, kind: 'params' | 'buffers', recurse: boolean): Array<[string, TensorV]> => {
     const seen = new Set<TensorV>();
     const out: Array<[string, TensorV]> = [];
-    const mods = recurse ? namedModules(root) : ([['', root]] as Array<[string, InstV]>);
+    const mods = recurse ? rt.namedModules(root) : ([['', root]] as Array<[string, InstV]>);
     for (const [path, m] of mods) {
       const s = rt.state(m);
       if (!s) continue;
@@ -179,13 +192,36 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
     }
     return out;
   };
-  rt.namedModules = namedModules;
+  rt.namedModules = (root) => {
+    const memo = rt.namedMemo;
+    if (!memo) return namedModules(root);
+    let hit = memo.get(root);
+    if (!hit) {
+      hit = namedModules(root);
+      memo.set(root, hit);
+    }
+    return hit;
+  };
   rt.namedTensors = namedTensors;
 
   const recurseArg = (args: Value[], kw: Kw, i: number): boolean => truthy(args[i] ?? kw.get('recurse') ?? TRUE) !== false;
   const M = Module.dict;
   M.set('__init__', method('__init__', (self) => (st(self), NONE)));
-  M.set('forward', method('forward', (self, _a, _k, loc) => interp.unknownAt(`forward of ${self.cls.name} (not defined)`, loc, 'no-forward')));
+  // A module without forward: chain its layers in registration order, as a Sequential would.
+  M.set(
+    'forward',
+    method('forward', (self, args, _k, loc) => {
+      const children = [...st(self).modules.values()].filter((m): m is InstV => !!m);
+      if (!children.length || !args.length) return interp.unknownAt(`forward of ${self.cls.name} (not defined)`, loc, 'no-forward');
+      interp.finding('info', 'no-forward', `${self.cls.name} defines no forward: its layers are run in registration order`, st(self).loc);
+      let x: Value = args[0]!;
+      for (const c of children) {
+        const inner = c.cls.name === 'ModuleList' || c.cls.name === 'ModuleDict' ? [...st(c).modules.values()].filter((m): m is InstV => !!m) : [c];
+        for (const m of inner) x = interp.call(m, [x], new Map(), loc);
+      }
+      return x;
+    }),
+  );
   M.set('__call__', method('__call__', (self, args, kw, loc) => callModule(rt, self, args, kw, loc)));
   M.set('add_module', method('add_module', (self, args, _kw, loc) => (args[0]?.t === 'str' && args[1] ? register(self, args[0].v, args[1], loc) || st(self).modules.set(args[0].v, null) : 0, NONE)));
   M.set('register_module', M.get('add_module')!);
@@ -408,10 +444,9 @@ export function buildNn(rt: TorchRuntime, rows: LayerSpec[]): NnClasses {
     listMethods(c);
     c.dict.set(
       'forward',
-      method('forward', (self, args, kw, loc) => {
+      method('forward', (self, args, _kw, loc) => {
         let x: Value = args[0] ?? NONE;
         for (const [, m] of modItems(self)) x = interp.call(m, [x], new Map(), loc);
-        void kw;
         return x;
       }),
     );
@@ -632,7 +667,7 @@ function initLayer(
   }
   s.lazy = false;
   // torch swaps a Lazy* module's class for the regular one when it materialises.
-  if (inputs && spec.type.startsWith('Lazy')) s.materialisedType = spec.type.slice(4);
+  if (inputs && spec.materializesAs) s.materialisedType = spec.materializesAs;
   for (const w of weights) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     if (!Number.isFinite(n) || n > 1e13) {

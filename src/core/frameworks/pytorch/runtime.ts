@@ -3,7 +3,7 @@
  * trace, conversions between interpreter values and catalog arguments, and
  * the functional-op recorder.
  */
-import type { Shape } from '../../graph';
+import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { toNumber } from '../../python/ops';
@@ -38,14 +38,25 @@ export interface ModuleState {
   /** Catalog row of builtin layers and their bound constructor arguments. */
   spec?: LayerSpec;
   args?: Record<string, ArgValue>;
+  /** Modules of other frameworks registered as submodules, by attribute name. */
+  foreign?: Map<string, Value>;
   /** Lazy layers: weights are made at the first forward. */
   lazy?: boolean;
+  /** [in, out] of Linear-like rows, computed once (null: not linear-like). */
+  linearDims?: [number, number] | null;
   /** The type torch reports once a Lazy* layer has materialised (LazyLinear becomes Linear). */
   materialisedType?: string;
   /** Why the layer could not be built (bad arguments): shown on its row. */
   broken?: string;
   loc: Loc;
   file?: string;
+}
+
+/** A module from another framework held by a torch module (a transformers backbone). */
+export interface ForeignModules {
+  isForeign(v: Value): boolean;
+  /** Its subtree and counts when it was not called in the traced forward (parameters only). */
+  untraced(v: Value): { root: LayerNode; params: ParamCounts } | undefined;
 }
 
 export interface TensorOpts {
@@ -61,12 +72,18 @@ export class TorchRuntime {
   trace: Trace | undefined;
   moduleClass!: ClassV;
   tensorClass!: ClassV;
+  /** Set by plug-ins whose models can be submodules of torch modules (transformers). */
+  foreign: ForeignModules | undefined;
   /** While set, the first module created is kept (a budget may stop its __init__ half-way). */
   captureFirst = false;
   firstCreated: InstV | undefined;
   /** Called for `model(x)` at module level: the example input of that model. */
   onExampleCall?: (module: InstV, args: Value[], kwargs: Map<string, Value>, loc: Loc) => void;
 
+  /** Reshape as torch does it (a view when the strides allow, else a copy); set by torchModules.ts. */
+  reshape!: (x: TensorV, shape: Shape) => TensorV;
+  /** While set, named_modules() results are memoised (the tree does not change while a built model is profiled). */
+  namedMemo: Map<InstV, Array<[string, InstV]>> | undefined;
   /** named_modules() / named_parameters() order, set by nnModule.ts. */
   namedModules!: (root: InstV) => Array<[string, InstV]>;
   namedTensors!: (root: InstV, kind: 'params' | 'buffers', recurse: boolean) => Array<[string, TensorV]>;

@@ -19,22 +19,37 @@ function numel(t: TensorV): number {
   return t.shape ? t.shape.reduce((a, b) => a * b, 1) : 0;
 }
 
+/** A foreign subtree re-rooted under `prefix` (its root path '' becomes the attribute's path). */
+function graft(node: LayerNode, prefix: string): LayerNode {
+  return {
+    ...node,
+    path: node.path ? `${prefix}.${node.path}` : prefix,
+    children: node.children.map((c) => graft(c, prefix)),
+  };
+}
+
 export interface BuiltTree {
   root: LayerNode;
   params: ParamCounts;
 }
 
-export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefined, analysedFile: string, rootType?: string): BuiltTree {
+export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefined, analysedFile: string, rootType?: string, rootRange?: SourceRange): BuiltTree {
   const seenModules = new Set<InstV>();
   const seenParams = new Set<TensorV>();
   const seenBuffers = new Set<TensorV>();
   const counts: ParamCounts = { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 };
 
-  const functionalNode = (parentPath: string, f: FunctionalNode): LayerNode => ({
-    path: parentPath ? `${parentPath}.${f.name}` : f.name,
+  // Code of the runtime's own Python (torch.nn's Transformer classes) has no place in the
+  // user's files: such nodes point where their nearest user-written ancestor was made.
+  const place = (loc: Loc, file: string | undefined, parent: LayerNode | undefined): Pick<LayerNode, 'range' | 'file'> => {
+    if (file?.startsWith('<')) return parent ? { ...(parent.range ? { range: parent.range } : {}), ...(parent.file ? { file: parent.file } : {}) } : {};
+    return { range: toRange(loc), ...(file && file !== analysedFile ? { file } : {}) };
+  };
+
+  const functionalNode = (parent: LayerNode, f: FunctionalNode): LayerNode => ({
+    path: parent.path ? `${parent.path}.${f.name}` : f.name,
     type: f.type,
-    range: toRange(f.loc),
-    ...(f.file && f.file !== analysedFile && !f.file.startsWith('<') ? { file: f.file } : {}),
+    ...place(f.loc, f.file, parent),
     functional: true,
     builtin: true,
     ownParams: 0,
@@ -49,7 +64,7 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
     children: [],
   });
 
-  const visit = (m: InstV, path: string): LayerNode => {
+  const visit = (m: InstV, path: string, parent?: LayerNode): LayerNode => {
     seenModules.add(m);
     const s = rt.state(m)!;
     let own = 0;
@@ -86,26 +101,37 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
       children: [],
     };
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
-    if (path !== '' || !rootType) {
-      node.range = toRange(s.loc);
-      if (s.file && s.file !== analysedFile && !s.file.startsWith('<')) node.file = s.file;
-    }
+    if (path === '' && rootRange) node.range = rootRange;
+    else if (path !== '' || !rootType) Object.assign(node, place(s.loc, s.file, parent));
     if (s.spec?.linearDims && s.args) {
-      try {
-        const dims = s.spec.linearDims(s.args);
-        if (dims) node.linearDims = dims;
-      } catch {
-        // A row that cannot size itself has no LoRA dims.
+      if (s.linearDims === undefined) {
+        try {
+          s.linearDims = s.spec.linearDims(s.args) ?? null;
+        } catch {
+          s.linearDims = null; // a row that cannot size itself has no LoRA dims
+        }
       }
+      if (s.linearDims) node.linearDims = s.linearDims;
     }
     if (s.broken) node.note = `not built: ${s.broken}`;
     else if (s.lazy) node.note = 'lazy layer: sized at its first call, which the forward did not reach';
     for (const [name, child] of s.modules) {
+      const foreign = child ? undefined : s.foreign?.get(name);
+      if (foreign) {
+        // A transformers backbone: its subtree as traced at the call's shapes (or parameters only).
+        const sub = trace?.foreign.get(foreign as object) ?? rt.foreign?.untraced(foreign);
+        if (!sub) continue;
+        node.children.push(graft(sub.root, path ? `${path}.${name}` : name));
+        counts.total += sub.params.total;
+        counts.trainable += sub.params.trainable;
+        counts.buffers += sub.params.buffers;
+        continue;
+      }
       if (!child || seenModules.has(child)) continue;
-      node.children.push(visit(child, path ? `${path}.${name}` : name));
+      node.children.push(visit(child, path ? `${path}.${name}` : name, node));
     }
     const fns = trace?.functional.get(m);
-    if (fns) for (const f of fns.values()) node.children.push(functionalNode(path, f));
+    if (fns) for (const f of fns.values()) node.children.push(functionalNode(node, f));
     return node;
   };
 

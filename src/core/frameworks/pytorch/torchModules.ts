@@ -8,12 +8,14 @@ import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { parseModule } from '../../python/parseModule';
 import type { ModuleFactory } from '../../python/stdlib';
-import { NONE, bool, float, int, native, unknown, type ClassV, type ModuleV, type TensorV, type Value } from '../../python/values';
+import { NONE, bool, float, int, native, tuple, unknown, type ClassV, type ModuleV, type TensorV, type Value } from '../../python/values';
 import type { LayerSpec } from '../layerSpec';
 import { TORCH_LAYERS, TORCH_PRELUDE } from './catalog/index';
-import { functionalOps, indexTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
+import { functionalOps, indexTensor, reshapeTensor, tensorAttr, tensorMethods, torchFunctions, type Op } from './functional';
+import { einopsModules } from './einops';
 import { buildNn, type NnClasses } from './nnModule';
 import { TorchRuntime } from './runtime';
+import { WRAPPERS_MODULE, WRAPPERS_SOURCE } from './wrappers';
 
 const DTYPES: Array<[string, string]> = [
   ['float32', 'float32'],
@@ -65,6 +67,7 @@ function context(name: string, enter: () => void, exit: () => void): Value {
 
 export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, prelude: string = TORCH_PRELUDE): TorchPackage {
   const rt = new TorchRuntime(interp);
+  rt.reshape = (x, shape) => reshapeTensor(rt, x, shape);
   const nn = buildNn(rt, rows);
   const modules = new Map<string, ModuleV>();
   const methods = tensorMethods();
@@ -133,7 +136,13 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   d.set('modules', nnMod);
   const utils: ModuleV = { t: 'module', name: 'torch.nn.utils', dict: new Map(), unknownLib: 'torch.nn.utils' };
   utils.dict.set('parametrizations', { t: 'module', name: 'torch.nn.utils.parametrizations', dict: new Map(), unknownLib: 'torch.nn.utils' });
-  for (const n of ['weight_norm', 'spectral_norm']) utils.dict.set(n, native(n, (args) => args[0] ?? NONE));
+  for (const n of ['weight_norm', 'spectral_norm', 'clip_grad_norm_', 'clip_grad_value_']) utils.dict.set(n, native(n, (args) => args[0] ?? NONE));
+  // Packed sequences are traced as the padded tensor they pack (the RNN's work is bounded by it).
+  const rnnUtils: ModuleV = { t: 'module', name: 'torch.nn.utils.rnn', dict: new Map(), unknownLib: 'torch.nn.utils.rnn' };
+  rnnUtils.dict.set('pack_padded_sequence', native('pack_padded_sequence', (args, kw) => args[0] ?? kw.get('input') ?? NONE));
+  rnnUtils.dict.set('pad_packed_sequence', native('pad_packed_sequence', (args, kw) => tuple([args[0] ?? kw.get('sequence') ?? NONE, unknown('lengths')])));
+  utils.dict.set('rnn', rnnUtils);
+  modules.set('torch.nn.utils.rnn', rnnUtils);
   d.set('utils', utils);
   modules.set('torch.nn', nnMod);
   modules.set('torch.nn.modules', nnMod);
@@ -153,6 +162,11 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   t.set('__version__', { t: 'str', v: '2.1.0' });
   for (const [k, v] of DTYPES) t.set(k, { t: 'opaque', kind: 'dtype', name: v });
   t.set('finfo', native('finfo', () => ({ t: 'opaque', kind: 'finfo', name: 'finfo', attrs: new Map<string, Value>([['min', float(-3.4028234663852886e38)], ['max', float(3.4028234663852886e38)], ['eps', float(1.1920928955078125e-7)]]) })));
+  // Calls made for their side effects: nothing to evaluate.
+  for (const n of ['save', 'set_float32_matmul_precision', 'set_default_dtype', 'set_num_threads', 'set_printoptions', 'use_deterministic_algorithms', 'set_grad_enabled', 'seed']) {
+    t.set(n, native(n, () => NONE));
+  }
+  t.set('load', native('load', () => unknown('torch.load')));
   t.set('device', native('device', (args) => ({ t: 'opaque', kind: 'device', name: args[0]?.t === 'str' ? args[0].v : 'cpu' })));
   const noGrad = () => context('no_grad', () => rt.trace && rt.trace.noGrad++, () => rt.trace && rt.trace.noGrad--);
   t.set('no_grad', native('no_grad', noGrad));
@@ -208,11 +222,16 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   modules.set('lightning.pytorch', lightning);
   modules.set('pytorch_lightning', { ...lightning, name: 'pytorch_lightning', unknownLib: 'pytorch_lightning' });
 
+  for (const [k, v] of einopsModules(rt, nn.Module)) modules.set(k, v);
+
   // The prelude: composite modules written in Python, evaluated as part of torch.nn.
   const preludeClasses = new Set<ClassV>();
   const pkg: TorchPackage = { rt, nn, modules, preludeClasses };
   const preludeMod: ModuleV = { t: 'module', name: 'torch.nn.modules.transformer', dict: new Map(), file: '<torch.nn>' };
   modules.set('torch.nn.modules.transformer', preludeMod);
+  const wrappersMod: ModuleV = { t: 'module', name: WRAPPERS_MODULE, dict: new Map(), file: '<torch.nn.parallel>' };
+  modules.set(WRAPPERS_MODULE, wrappersMod);
+  d.set('parallel', wrappersMod);
   const runPrelude = (): void => {
     if (!prelude) return;
     const ast = parseModule(prelude);
@@ -230,6 +249,18 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
         preludeClasses.add(v);
         d.set(k, v);
       } else if (k === '_get_clones' || k === '_get_activation_fn') d.set(k, v);
+    }
+    interp.sink = { findings: [], partial: false, seen: new Set() };
+    try {
+      interp.runModule(wrappersMod, parseModule(WRAPPERS_SOURCE).body);
+    } finally {
+      interp.sink = saved;
+    }
+    for (const [k, v] of wrappersMod.dict) {
+      if (v.t !== 'class' || v.module !== WRAPPERS_MODULE) continue;
+      v.builtin = v.name;
+      v.file = undefined;
+      d.set(k, v);
     }
   };
   pkg.runPrelude = runPrelude;
@@ -251,8 +282,10 @@ export function torchModuleFactories(getPackage: (interp: Interp) => TorchPackag
     'torch.nn.modules',
     'torch.nn.modules.module',
     'torch.nn.modules.transformer',
+    'torch.nn.parallel',
     'torch.nn.parameter',
     'torch.nn.utils',
+    'torch.nn.utils.rnn',
     'torch.cuda',
     'torch.cuda.amp',
     'torch.jit',
@@ -263,6 +296,9 @@ export function torchModuleFactories(getPackage: (interp: Interp) => TorchPackag
     'lightning',
     'lightning.pytorch',
     'pytorch_lightning',
+    'einops',
+    'einops.layers',
+    'einops.layers.torch',
   ];
   const out = new Map<string, ModuleFactory>();
   for (const n of names) out.set(n, (interp) => getPackage(interp).modules.get(n)!);

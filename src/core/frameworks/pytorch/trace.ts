@@ -5,7 +5,7 @@
  * are counted once per storage (autograd keeps one copy of a tensor two ops save),
  * at the first op that saves it; weights are never activations.
  */
-import type { Shape } from '../../graph';
+import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { InstV, TensorV } from '../../python/values';
 
@@ -57,6 +57,8 @@ export class Trace {
   attention: AttentionFacts = { sdpa: false, causal: false, softmaxOverScores: false };
   /** Shape errors and other problems seen during the forward. */
   errors = 0;
+  /** Foreign modules (transformers backbones) called in the forward: their subtree at the call's shapes. */
+  readonly foreign = new Map<object, { root: LayerNode; params: ParamCounts }>();
 
   current(): InstV | null {
     return this.stack.length ? this.stack[this.stack.length - 1]! : null;

@@ -21,7 +21,7 @@ function intAttr(v: Value | undefined): number | undefined {
   return v && v.t === 'int' && v.v > 0n && v.v < 10_000_000n ? Number(v.v) : undefined;
 }
 
-function findAttr(rt: TorchRuntime, mods: InstV[], names: string[]): number | undefined {
+function findAttr(mods: InstV[], names: string[]): number | undefined {
   const seen = new Set<Value>();
   const look = (v: Value, depth: number): number | undefined => {
     if (depth > 2 || v.t !== 'inst' || seen.has(v)) return undefined;
@@ -40,7 +40,6 @@ function findAttr(rt: TorchRuntime, mods: InstV[], names: string[]): number | un
     const r = look(m, 0);
     if (r) return r;
   }
-  void rt;
   return undefined;
 }
 
@@ -57,17 +56,16 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   const byPath = new Map(named);
   const typeOf = (m: InstV) => rt.state(m)?.spec?.type ?? m.cls.name;
 
+  // Where attention lives: MultiheadAttention modules, modules named *attn*/*attention*,
+  // and modules whose forward ran a softmax or scaled_dot_product_attention.
+  const attentionPaths: string[] = [];
+  for (const [p, m] of named) if (typeOf(m) === 'MultiheadAttention' || ATTN_NAME.test(p.slice(p.lastIndexOf('.') + 1))) attentionPaths.push(p);
+  collectFunctional(root, (t) => t === 'scaled_dot_product_attention' || t === 'softmax', attentionPaths);
+  if (!attentionPaths.length) return undefined;
+
   // The block stack: the longest container of same-class modules with attention inside.
   let best: { path: string; blocks: InstV[] } | undefined;
-  const hasAttention = (block: InstV, path: string): boolean => {
-    for (const [p, m] of named) {
-      if (p !== path && !p.startsWith(path + '.')) continue;
-      if (typeOf(m) === 'MultiheadAttention' || ATTN_NAME.test(p.slice(path.length))) return true;
-    }
-    void block;
-    const node = findNode(root, path);
-    return !!node && hasFunctional(node, (t) => t === 'scaled_dot_product_attention' || t === 'softmax');
-  };
+  const hasAttention = (_block: InstV, path: string): boolean => attentionPaths.some((p) => p === path || p.startsWith(path + '.'));
   for (const [path, m] of named) {
     const s = rt.state(m);
     if (!s || !(m.cls.name === 'ModuleList' || m.cls.name === 'Sequential')) continue;
@@ -112,11 +110,11 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   hidden ??= blockLinears[0]?.inF;
   if (!hidden) return undefined;
   const q = trace?.attention.queryShape;
-  let heads = (mhaArgs && typeof mhaArgs.num_heads === 'number' ? mhaArgs.num_heads : undefined) ?? findAttr(rt, [...blockMods, model], HEAD_ATTRS);
+  let heads = (mhaArgs && typeof mhaArgs.num_heads === 'number' ? mhaArgs.num_heads : undefined) ?? findAttr([...blockMods, model], HEAD_ATTRS);
   if (!heads && q && q.length === 4) heads = q[1];
   heads ??= 1;
-  const headDim = findAttr(rt, blockMods, ['head_dim', 'head_size', 'd_head', 'dim_head']) ?? (q && q.length === 4 ? q[3]! : Math.floor(hidden / heads));
-  let kvHeads = findAttr(rt, [...blockMods, model], KV_ATTRS);
+  const headDim = findAttr(blockMods, ['head_dim', 'head_size', 'd_head', 'dim_head']) ?? (q && q.length === 4 ? q[3]! : Math.floor(hidden / heads));
+  let kvHeads = findAttr([...blockMods, model], KV_ATTRS);
   if (!kvHeads) {
     const k = blockLinears.find((l) => /(^|_)(k|wk|key|to_k)(_proj)?$/i.test(l.name));
     if (k && headDim > 0 && k.outF % headDim === 0) kvHeads = k.outF / headDim;
@@ -165,6 +163,14 @@ function findNode(root: LayerNode, path: string): LayerNode | undefined {
     }
   }
   return undefined;
+}
+
+/** Paths of the modules whose forward ran a functional op the predicate accepts. */
+function collectFunctional(node: LayerNode, pred: (type: string) => boolean, out: string[], parent = ''): void {
+  for (const c of node.children) {
+    if (c.functional && pred(c.type)) out.push(parent);
+    else if (!c.functional) collectFunctional(c, pred, out, c.path);
+  }
 }
 
 function hasFunctional(node: LayerNode, pred: (type: string) => boolean): boolean {

@@ -11,25 +11,25 @@
  * Masked-LM heads tie the decoder weight to the word embeddings and the decoder bias to
  * the head's own `bias` parameter; the *ForMaskedLM classes build the encoder without pooler.
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
-import { activationRow } from '../activations';
 import {
   activation,
-  attentionCore,
   type BuildContext,
   child,
   dropout,
   embedding,
   layerNorm,
   linear,
-  moduleList,
   moduleNode,
   probabilityDropout,
   withLast,
 } from '../layers';
 import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
+import { layerStack, scoresShape, selfAttentionCore } from './blocks';
+import { readWidth } from './config';
 import { numLabels } from './heads';
+import { plainMlp, tokenModel, transformerInfo } from './info';
 
 interface EncoderVariant {
   modelType: string;
@@ -47,25 +47,10 @@ const VARIANTS: EncoderVariant[] = [
   { modelType: 'roberta', prefix: 'Roberta', attr: 'roberta', source: 'transformers/models/roberta/modeling_roberta.py (v4.48)', vocab: 50265, padId: 1 },
 ];
 
-interface EncoderParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  act: string;
-  maxPos: number;
-  typeVocab: number;
-  hiddenDrop: number;
-  attnDrop: number;
-  classifierDrop: number;
-  labels: number;
-}
-
-function readParams(v: EncoderVariant, c: ConfigReader): EncoderParams {
-  const hidden = c.int('hidden_size', 768);
-  const heads = c.int('num_attention_heads', 12);
-  if (hidden % heads !== 0) c.warn('hf-inconsistent-config', `hidden_size ${hidden} is not divisible by num_attention_heads ${heads}.`);
+function readParams(v: EncoderVariant, c: ConfigReader) {
+  const { hidden, heads } = readWidth(c, {
+    hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 768, headsDefault: 12,
+  });
   const hiddenDrop = c.num('hidden_dropout_prob', 0.1);
   return {
     vocab: c.int('vocab_size', v.vocab),
@@ -83,8 +68,23 @@ function readParams(v: EncoderVariant, c: ConfigReader): EncoderParams {
   };
 }
 
+type EncoderParams = ReturnType<typeof readParams>;
+
+/** BertSelfOutput and BertOutput: dense -> LayerNorm (with the residual) -> dropout. */
+function denseNormDropout(v: EncoderVariant, p: EncoderParams, path: string, type: string, input: Shape, x: Shape): LayerNode {
+  return moduleNode(
+    path,
+    `${v.prefix}${type}`,
+    [
+      linear(child(path, 'dense'), input[input.length - 1], p.hidden, true, input),
+      layerNorm(child(path, 'LayerNorm'), p.hidden, x),
+      dropout(child(path, 'dropout'), p.hiddenDrop, x),
+    ],
+    { outputShapes: [x] },
+  );
+}
+
 function encoderLayer(v: EncoderVariant, p: EncoderParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
-  const headDim = Math.floor(p.hidden / p.heads);
   const attnPath = child(path, 'attention');
   const selfPath = child(attnPath, 'self');
   const selfAttn = moduleNode(
@@ -94,26 +94,12 @@ function encoderLayer(v: EncoderVariant, p: EncoderParams, path: string, x: Shap
       linear(child(selfPath, 'query'), p.hidden, p.hidden, true, x),
       linear(child(selfPath, 'key'), p.hidden, p.hidden, true, x, { saveInput: false }),
       linear(child(selfPath, 'value'), p.hidden, p.hidden, true, x, { saveInput: false }),
-      attentionCore(
-        selfPath,
-        { heads: p.heads, kvHeads: p.heads, headDim, queryLen: ctx.seq, keyLen: ctx.seq, causal: false, dropout: p.attnDrop },
-        ctx,
-      ),
-      probabilityDropout(child(selfPath, 'dropout'), p.attnDrop, [ctx.batch, p.heads, ctx.seq, ctx.seq], ctx),
+      selfAttentionCore(selfPath, { heads: p.heads, headDim: Math.floor(p.hidden / p.heads), causal: false, dropout: p.attnDrop }, ctx),
+      probabilityDropout(child(selfPath, 'dropout'), p.attnDrop, scoresShape(p.heads, ctx), ctx),
     ],
     { outputShapes: [x] },
   );
-  const selfOutPath = child(attnPath, 'output');
-  const selfOut = moduleNode(
-    selfOutPath,
-    `${v.prefix}SelfOutput`,
-    [
-      linear(child(selfOutPath, 'dense'), p.hidden, p.hidden, true, x),
-      layerNorm(child(selfOutPath, 'LayerNorm'), p.hidden, x),
-      dropout(child(selfOutPath, 'dropout'), p.hiddenDrop, x),
-    ],
-    { outputShapes: [x] },
-  );
+  const selfOut = denseNormDropout(v, p, child(attnPath, 'output'), 'SelfOutput', x, x);
   const inner = withLast(x, p.ffn);
   const interPath = child(path, 'intermediate');
   const intermediate = moduleNode(
@@ -122,17 +108,7 @@ function encoderLayer(v: EncoderVariant, p: EncoderParams, path: string, x: Shap
     [linear(child(interPath, 'dense'), p.hidden, p.ffn, true, x), activation(child(interPath, 'intermediate_act_fn'), p.act, inner)],
     { outputShapes: [inner] },
   );
-  const outPath = child(path, 'output');
-  const output = moduleNode(
-    outPath,
-    `${v.prefix}Output`,
-    [
-      linear(child(outPath, 'dense'), p.ffn, p.hidden, true, inner),
-      layerNorm(child(outPath, 'LayerNorm'), p.hidden, x),
-      dropout(child(outPath, 'dropout'), p.hiddenDrop, x),
-    ],
-    { outputShapes: [x] },
-  );
+  const output = denseNormDropout(v, p, child(path, 'output'), 'Output', inner, x);
   return moduleNode(
     path,
     `${v.prefix}Layer`,
@@ -169,11 +145,10 @@ function embeddings(v: EncoderVariant, p: EncoderParams, path: string, ctx: Buil
 function backbone(v: EncoderVariant, p: EncoderParams, path: string, pooler: boolean, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
   const enc = child(path, 'encoder');
-  const layers: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) layers.push(encoderLayer(v, p, child(child(enc, 'layer'), i), x, ctx));
+  const layers = layerStack(enc, 'layer', p.layers, (layerPath) => encoderLayer(v, p, layerPath, x, ctx));
   const children: LayerNode[] = [
     embeddings(v, p, child(path, 'embeddings'), ctx),
-    moduleNode(enc, `${v.prefix}Encoder`, [moduleList(child(enc, 'layer'), layers)], { outputShapes: [x] }),
+    moduleNode(enc, `${v.prefix}Encoder`, [layers], { outputShapes: [x] }),
   ];
   if (pooler) {
     const poolPath = child(path, 'pooler');
@@ -250,6 +225,11 @@ function classificationHead(v: EncoderVariant, p: EncoderParams, ctx: BuildConte
   return [dropout('dropout', p.classifierDrop, pooled), linear('classifier', p.hidden, p.labels, true, pooled)];
 }
 
+/** RoBERTa numbers positions from padding_idx + 1, so 514 table rows hold 512 tokens. */
+function contextOf(v: EncoderVariant, table: number): number {
+  return v.modelType === 'roberta' ? table - (v.padId + 1) : table;
+}
+
 function buildEncoder(v: EncoderVariant, c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
   const p = readParams(v, c);
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
@@ -268,22 +248,22 @@ function buildEncoder(v: EncoderVariant, c: ConfigReader, head: HfHead, ctx: Bui
   } else {
     root = backbone(v, p, '', true, ctx);
   }
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.heads,
-    headDim: Math.floor(p.hidden / p.heads),
-    ffn: p.ffn,
-    mlp: activationRow(p.act).family === 'relu' ? 'relu' : 'gelu',
-    vocab: head === 'masked-lm' ? p.vocab : undefined,
-    decoder: false,
-    causal: false,
-    maxSeq: v.modelType === 'roberta' ? p.maxPos - (v.padId + 1) : p.maxPos,
-    tiedEmbeddings: head === 'masked-lm',
-    fusedAttention: ctx.fusedAttention,
-  };
-  return { root, transformer, inputShapes: [[ctx.batch, ctx.seq]], inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]` };
+  const transformer = transformerInfo(
+    {
+      layers: p.layers,
+      hidden: p.hidden,
+      heads: p.heads,
+      ffn: p.ffn,
+      mlp: plainMlp(p.act),
+      vocab: head === 'masked-lm' ? p.vocab : undefined,
+      decoder: false,
+      causal: false,
+      maxSeq: contextOf(v, p.maxPos),
+      tiedEmbeddings: head === 'masked-lm',
+    },
+    ctx,
+  );
+  return tokenModel(root, transformer, ctx);
 }
 
 export const ENCODER_RULES: ArchitectureRule[] = VARIANTS.map((v) => ({
@@ -296,10 +276,6 @@ export const ENCODER_RULES: ArchitectureRule[] = VARIANTS.map((v) => ({
   defaultHead: 'base',
   source: v.source,
   defaultAttention: 'sdpa',
-  // RoBERTa numbers positions from padding_idx + 1, so 514 table rows hold 512 tokens.
-  maxSeq: (c) => {
-    const table = c.int('max_position_embeddings', 512);
-    return v.modelType === 'roberta' ? table - (v.padId + 1) : table;
-  },
+  maxSeq: (c) => contextOf(v, c.int('max_position_embeddings', 512)),
   build: (c, head, ctx) => buildEncoder(v, c, head, ctx),
 }));

@@ -8,40 +8,23 @@
  * n_layer 2, n_head 8, dropouts 0.0). BLOOM has only eager attention, with the
  * softmax in fp32; its BloomGelu keeps just its input for backward.
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
-import {
-  activation,
-  attentionCore,
-  type BuildContext,
-  child,
-  embedding,
-  layerNorm,
-  linear,
-  moduleList,
-  moduleNode,
-  probabilityDropout,
-  withLast,
-} from '../layers';
-import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
-import { numLabels, sequenceScore } from './heads';
+import { type BuildContext, child, embedding, layerNorm, moduleNode } from '../layers';
+import { fusedQkvAttention, layerStack, preNormBlock, twoLayerMlp } from './blocks';
+import { readWidth } from './config';
+import { decoderRule } from './decoder';
+import { numLabels } from './heads';
 
-interface BloomParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  attnDrop: number;
-  tie: boolean;
-  maxSeq?: number;
-  labels: number;
-}
+// ALiBi has no position table; only an explicit seq_length bounds the context.
+const maxSeq = (c: ConfigReader): number | undefined => c.optInt('seq_length');
 
-function readParams(c: ConfigReader): BloomParams {
+function readParams(c: ConfigReader) {
   // BloomConfig: an `n_embed` argument wins over hidden_size.
-  const hidden = c.int(['n_embed', 'hidden_size'], 64);
-  const heads = c.int(['n_head', 'num_attention_heads'], 8);
-  if (hidden % heads !== 0) c.warn('hf-inconsistent-config', `hidden_size ${hidden} is not divisible by n_head ${heads}.`);
+  const { hidden, heads } = readWidth(c, {
+    hidden: ['n_embed', 'hidden_size'], heads: ['n_head', 'num_attention_heads'], hiddenDefault: 64, headsDefault: 8,
+    hiddenLabel: 'hidden_size',
+  });
   return {
     vocab: c.int('vocab_size', 250880),
     hidden,
@@ -49,108 +32,68 @@ function readParams(c: ConfigReader): BloomParams {
     heads,
     attnDrop: c.num('attention_dropout', 0),
     tie: c.bool('tie_word_embeddings', true),
-    maxSeq: c.optInt('seq_length'),
+    maxSeq: maxSeq(c),
     labels: numLabels(c),
   };
 }
 
+type BloomParams = ReturnType<typeof readParams>;
+
 function block(p: BloomParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
-  const headDim = Math.floor(p.hidden / p.heads);
-  const attnPath = child(path, 'self_attention');
-  const attn = moduleNode(
-    attnPath,
-    'BloomAttention',
-    [
-      linear(child(attnPath, 'query_key_value'), p.hidden, 3 * p.hidden, true, x),
-      linear(child(attnPath, 'dense'), p.hidden, p.hidden, true, x),
-      attentionCore(
-        attnPath,
-        { heads: p.heads, kvHeads: p.heads, headDim, queryLen: ctx.seq, keyLen: ctx.seq, causal: true, dropout: p.attnDrop, eagerSoftmaxFp32: true },
-        ctx,
-      ),
-      probabilityDropout(child(attnPath, 'attention_dropout'), p.attnDrop, [ctx.batch, p.heads, ctx.seq, ctx.seq], ctx),
-    ],
-    { outputShapes: [x], note: 'ALiBi position bias' },
+  const attention = fusedQkvAttention(
+    child(path, 'self_attention'),
+    {
+      type: 'BloomAttention',
+      names: { qkv: 'query_key_value', out: 'dense', probDropout: 'attention_dropout' },
+      hidden: p.hidden,
+      qkvOut: 3 * p.hidden,
+      bias: true,
+      core: { heads: p.heads, headDim: Math.floor(p.hidden / p.heads), causal: true, dropout: p.attnDrop, eagerSoftmaxFp32: true },
+      note: 'ALiBi position bias',
+    },
+    x,
+    ctx,
   );
-  const inner = withLast(x, 4 * p.hidden);
-  const mlpPath = child(path, 'mlp');
-  const mlp = moduleNode(
-    mlpPath,
-    'BloomMLP',
-    [
-      linear(child(mlpPath, 'dense_h_to_4h'), p.hidden, 4 * p.hidden, true, x),
-      activation(child(mlpPath, 'gelu_impl'), 'bloom_gelu', inner),
-      linear(child(mlpPath, 'dense_4h_to_h'), 4 * p.hidden, p.hidden, true, inner),
-    ],
-    { outputShapes: [x] },
+  const mlp = twoLayerMlp(
+    child(path, 'mlp'),
+    {
+      type: 'BloomMLP',
+      names: { up: 'dense_h_to_4h', down: 'dense_4h_to_h', act: 'gelu_impl' },
+      hidden: p.hidden,
+      inner: 4 * p.hidden,
+      bias: true,
+      activation: 'bloom_gelu',
+      actBetween: true,
+    },
+    x,
   );
-  return moduleNode(
-    path,
-    'BloomBlock',
-    [layerNorm(child(path, 'input_layernorm'), p.hidden, x), attn, layerNorm(child(path, 'post_attention_layernorm'), p.hidden, x), mlp],
-    { outputShapes: [x] },
-  );
+  return preNormBlock(path, 'BloomBlock', { norms: ['input_layernorm', 'post_attention_layernorm'], hidden: p.hidden, attention, mlp }, x);
 }
 
 function backbone(p: BloomParams, path: string, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  const blocks: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) blocks.push(block(p, child(child(path, 'h'), i), x, ctx));
   return moduleNode(
     path,
     'BloomModel',
     [
       embedding(child(path, 'word_embeddings'), p.vocab, p.hidden, [ctx.batch, ctx.seq]),
       layerNorm(child(path, 'word_embeddings_layernorm'), p.hidden, x),
-      moduleList(child(path, 'h'), blocks),
+      layerStack(path, 'h', p.layers, (blockPath) => block(p, blockPath, x, ctx)),
       layerNorm(child(path, 'ln_f'), p.hidden, x),
     ],
     { outputShapes: [x] },
   );
 }
 
-function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
-  const p = readParams(c);
-  const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  let root: LayerNode;
-  if (head === 'base') {
-    root = backbone(p, '', ctx);
-  } else if (head === 'sequence-classification') {
-    root = moduleNode('', 'BloomForSequenceClassification', [backbone(p, 'transformer', ctx), sequenceScore('score', p.hidden, p.labels, x)], {
-      outputShapes: [[ctx.batch, p.labels]],
-    });
-  } else {
-    const lmHead = linear('lm_head', p.hidden, p.vocab, false, x, {
-      tiedWeight: p.tie,
-      note: p.tie ? 'weight tied to transformer.word_embeddings.weight (counted once)' : undefined,
-    });
-    root = moduleNode('', 'BloomForCausalLM', [backbone(p, 'transformer', ctx), lmHead], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
-  }
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.heads,
-    headDim: Math.floor(p.hidden / p.heads),
-    ffn: 4 * p.hidden,
-    mlp: 'gelu',
-    vocab: head === 'causal-lm' ? p.vocab : undefined,
-    decoder: true,
-    causal: true,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  if (p.maxSeq !== undefined) transformer.maxSeq = p.maxSeq;
-  return { root, transformer, inputShapes: [[ctx.batch, ctx.seq]], inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]` };
-}
-
-export const BLOOM_RULE: ArchitectureRule = {
+export const BLOOM_RULE = decoderRule<BloomParams>({
   modelType: 'bloom',
-  classes: { base: 'BloomModel', 'causal-lm': 'BloomForCausalLM', 'sequence-classification': 'BloomForSequenceClassification' },
-  defaultHead: 'causal-lm',
+  prefix: 'Bloom',
   source: 'transformers/models/bloom/modeling_bloom.py (v4.48)',
   defaultAttention: 'eager',
-  // ALiBi has no position table; only an explicit seq_length bounds the context.
-  maxSeq: (c) => c.optInt('seq_length'),
-  build,
-};
+  maxSeq,
+  readParams,
+  backboneAttr: 'transformer',
+  backbone,
+  lmHead: { name: 'lm_head', tiedTo: 'word_embeddings' },
+  stack: (p) => ({ layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: 4 * p.hidden, mlp: 'gelu', maxSeq: p.maxSeq }),
+});

@@ -11,51 +11,21 @@
  * configuration_falcon.py (vocab 65024, hidden 4544, 32 layers, 71 heads,
  * multi_query, parallel_attn, no bias, ffn 4·hidden, max_position_embeddings 2048).
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
-import {
-  activation,
-  attentionCore,
-  bufferModule,
-  type BuildContext,
-  child,
-  embedding,
-  layerNorm,
-  linear,
-  moduleList,
-  moduleNode,
-  probabilityDropout,
-  withLast,
-} from '../layers';
-import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
-import { numLabels, sequenceScore } from './heads';
+import { bufferModule, type BuildContext, child, embedding, layerNorm, moduleNode } from '../layers';
+import { fusedQkvAttention, layerStack, twoLayerMlp } from './blocks';
+import { readWidth } from './config';
+import { decoderRule } from './decoder';
+import { numLabels } from './heads';
 
-interface FalconParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  qkvOut: number;
-  ffn: number;
-  act: string;
-  bias: boolean;
-  parallel: boolean;
-  /** LayerNorms in a parallel block: 2 (ln_attn, ln_mlp) or 1 (input_layernorm). */
-  parallelNorms: number;
-  alibi: boolean;
-  maxPos: number;
-  attnDrop: number;
-  tie: boolean;
-  labels: number;
-}
+const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): FalconParams {
-  const hidden = c.int(['hidden_size', 'n_embed'], 4544);
-  const heads = c.int(['num_attention_heads', 'n_head'], 71);
+function readParams(c: ConfigReader) {
+  const { hidden, heads } = readWidth(c, {
+    hidden: ['hidden_size', 'n_embed'], heads: ['num_attention_heads', 'n_head'], hiddenDefault: 4544, headsDefault: 71,
+  });
   const headDim = Math.floor(hidden / heads);
-  if (hidden % heads !== 0) c.warn('hf-inconsistent-config', `hidden_size ${hidden} is not divisible by num_attention_heads ${heads}.`);
   const newArch = c.bool('new_decoder_architecture', false);
   const multiQuery = c.bool('multi_query', true);
   const configKv = c.int(['num_kv_heads', 'n_head_kv'], heads);
@@ -74,46 +44,50 @@ function readParams(c: ConfigReader): FalconParams {
     act: c.str('activation', 'gelu'),
     bias: c.bool('bias', false),
     parallel: c.bool('parallel_attn', true) || newArch,
+    // LayerNorms in a parallel block: 2 (ln_attn, ln_mlp) or 1 (input_layernorm).
     parallelNorms: normsSetting ?? (newArch ? 2 : 1),
     alibi: c.bool('alibi', false),
-    maxPos: c.int('max_position_embeddings', 2048),
+    maxPos: maxSeq(c),
     attnDrop: c.num('attention_dropout', 0),
     tie: c.bool('tie_word_embeddings', true),
     labels: numLabels(c),
   };
 }
 
+type FalconParams = ReturnType<typeof readParams>;
+
 function layer(p: FalconParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
-  const attnPath = child(path, 'self_attention');
-  const fl = 'FalconLinear';
-  const attn = moduleNode(
-    attnPath,
-    'FalconAttention',
-    [
-      linear(child(attnPath, 'query_key_value'), p.hidden, p.qkvOut, p.bias, x, { type: fl }),
-      linear(child(attnPath, 'dense'), p.heads * p.headDim, p.hidden, p.bias, x, { type: fl }),
-      attentionCore(
-        attnPath,
-        { heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, queryLen: ctx.seq, keyLen: ctx.seq, causal: true, dropout: p.attnDrop, eagerSoftmaxFp32: true },
-        ctx,
-      ),
-      probabilityDropout(child(attnPath, 'attention_dropout'), p.attnDrop, [ctx.batch, p.heads, ctx.seq, ctx.seq], ctx),
-    ],
-    { outputShapes: [x], note: p.alibi ? 'ALiBi position bias' : undefined },
+  const attn = fusedQkvAttention(
+    child(path, 'self_attention'),
+    {
+      type: 'FalconAttention',
+      names: { qkv: 'query_key_value', out: 'dense', probDropout: 'attention_dropout' },
+      hidden: p.hidden,
+      qkvOut: p.qkvOut,
+      outIn: p.heads * p.headDim,
+      bias: p.bias,
+      linearType: 'FalconLinear',
+      core: { heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, causal: true, dropout: p.attnDrop, eagerSoftmaxFp32: true },
+      note: p.alibi ? 'ALiBi position bias' : undefined,
+    },
+    x,
+    ctx,
   );
-  const inner = withLast(x, p.ffn);
-  const mlpPath = child(path, 'mlp');
-  // With one norm in a parallel block, the MLP reads the same normalised tensor as qkv: kept once.
-  const mlpSavesInput = !(p.parallel && p.parallelNorms === 1);
-  const mlp = moduleNode(
-    mlpPath,
-    'FalconMLP',
-    [
-      linear(child(mlpPath, 'dense_h_to_4h'), p.hidden, p.ffn, p.bias, x, { type: fl, saveInput: mlpSavesInput }),
-      activation(child(mlpPath, 'act'), p.act, inner),
-      linear(child(mlpPath, 'dense_4h_to_h'), p.ffn, p.hidden, p.bias, inner, { type: fl }),
-    ],
-    { outputShapes: [x] },
+  const mlp = twoLayerMlp(
+    child(path, 'mlp'),
+    {
+      type: 'FalconMLP',
+      names: { up: 'dense_h_to_4h', down: 'dense_4h_to_h', act: 'act' },
+      hidden: p.hidden,
+      inner: p.ffn,
+      bias: p.bias,
+      linearType: 'FalconLinear',
+      activation: p.act,
+      actBetween: true,
+      // With one norm in a parallel block, the MLP reads the same normalised tensor as qkv: kept once.
+      saveInput: !(p.parallel && p.parallelNorms === 1),
+    },
+    x,
   );
   const children: LayerNode[] = [attn, mlp];
   if (!p.parallel) {
@@ -131,59 +105,27 @@ function layer(p: FalconParams, path: string, x: Shape, ctx: BuildContext): Laye
 
 function backbone(p: FalconParams, path: string, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  const layers: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) layers.push(layer(p, child(child(path, 'h'), i), x, ctx));
   const children: LayerNode[] = [
     embedding(child(path, 'word_embeddings'), p.vocab, p.hidden, [ctx.batch, ctx.seq]),
-    moduleList(child(path, 'h'), layers),
+    layerStack(path, 'h', p.layers, (layerPath) => layer(p, layerPath, x, ctx)),
     layerNorm(child(path, 'ln_f'), p.hidden, x),
   ];
   if (!p.alibi) children.push(bufferModule(child(path, 'rotary_emb'), 'FalconRotaryEmbedding', Math.floor(p.headDim / 2)));
   return moduleNode(path, 'FalconModel', children, { outputShapes: [x] });
 }
 
-function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
-  const p = readParams(c);
-  const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  let root: LayerNode;
-  if (head === 'base') {
-    root = backbone(p, '', ctx);
-  } else if (head === 'sequence-classification') {
-    root = moduleNode('', 'FalconForSequenceClassification', [backbone(p, 'transformer', ctx), sequenceScore('score', p.hidden, p.labels, x)], {
-      outputShapes: [[ctx.batch, p.labels]],
-    });
-  } else {
-    const lmHead = linear('lm_head', p.hidden, p.vocab, false, x, {
-      tiedWeight: p.tie,
-      note: p.tie ? 'weight tied to transformer.word_embeddings.weight (counted once)' : undefined,
-    });
-    root = moduleNode('', 'FalconForCausalLM', [backbone(p, 'transformer', ctx), lmHead], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
-  }
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.kvHeads,
-    headDim: p.headDim,
-    ffn: p.ffn,
-    mlp: 'gelu',
-    vocab: head === 'causal-lm' ? p.vocab : undefined,
-    decoder: true,
-    causal: true,
-    maxSeq: p.maxPos,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  return { root, transformer, inputShapes: [[ctx.batch, ctx.seq]], inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]` };
-}
-
-export const FALCON_RULE: ArchitectureRule = {
+export const FALCON_RULE = decoderRule<FalconParams>({
   modelType: 'falcon',
   aliases: ['RefinedWebModel', 'RefinedWeb'],
-  classes: { base: 'FalconModel', 'causal-lm': 'FalconForCausalLM', 'sequence-classification': 'FalconForSequenceClassification' },
-  defaultHead: 'causal-lm',
+  prefix: 'Falcon',
   source: 'transformers/models/falcon/modeling_falcon.py (v4.48)',
   defaultAttention: 'sdpa',
-  maxSeq: (c) => c.int('max_position_embeddings', 2048),
-  build,
-};
+  maxSeq,
+  readParams,
+  backboneAttr: 'transformer',
+  backbone,
+  lmHead: { name: 'lm_head', tiedTo: 'word_embeddings' },
+  stack: (p) => ({
+    layers: p.layers, hidden: p.hidden, heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, ffn: p.ffn, mlp: 'gelu', maxSeq: p.maxPos,
+  }),
+});

@@ -7,48 +7,21 @@
  * configuration_gpt_neox.py (GPT-NeoX-20B: vocab 50432, hidden 6144, 44 layers,
  * 64 heads, intermediate 24576, rotary_pct 0.25, max_position_embeddings 2048).
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
-import { activationRow } from '../activations';
-import {
-  activation,
-  attentionCore,
-  bufferModule,
-  type BuildContext,
-  child,
-  dropout,
-  embedding,
-  layerNorm,
-  linear,
-  moduleList,
-  moduleNode,
-  probabilityDropout,
-  withLast,
-} from '../layers';
-import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
-import { numLabels, sequenceScore } from './heads';
+import { bufferModule, type BuildContext, child, dropout, embedding, layerNorm, moduleNode } from '../layers';
+import { fusedQkvAttention, layerStack, twoLayerMlp } from './blocks';
+import { readWidth } from './config';
+import { decoderRule } from './decoder';
+import { numLabels } from './heads';
+import { plainMlp } from './info';
 
-interface NeoxParams {
-  vocab: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  act: string;
-  rotaryPct: number;
-  maxPos: number;
-  parallel: boolean;
-  bias: boolean;
-  attnDrop: number;
-  hiddenDrop: number;
-  tie: boolean;
-  labels: number;
-}
+const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): NeoxParams {
-  const hidden = c.int('hidden_size', 6144);
-  const heads = c.int('num_attention_heads', 64);
-  if (hidden % heads !== 0) c.warn('hf-inconsistent-config', `hidden_size ${hidden} is not divisible by num_attention_heads ${heads}.`);
+function readParams(c: ConfigReader) {
+  const { hidden, heads } = readWidth(c, {
+    hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 6144, headsDefault: 64,
+  });
   return {
     vocab: c.int('vocab_size', 50432),
     hidden,
@@ -57,7 +30,7 @@ function readParams(c: ConfigReader): NeoxParams {
     ffn: c.int('intermediate_size', 24576),
     act: c.str('hidden_act', 'gelu'),
     rotaryPct: c.num('rotary_pct', 0.25),
-    maxPos: c.int('max_position_embeddings', 2048),
+    maxPos: maxSeq(c),
     parallel: c.bool('use_parallel_residual', true),
     bias: c.bool('attention_bias', true),
     attnDrop: c.num('attention_dropout', 0),
@@ -67,40 +40,30 @@ function readParams(c: ConfigReader): NeoxParams {
   };
 }
 
+type NeoxParams = ReturnType<typeof readParams>;
+
 function layer(p: NeoxParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
-  const headDim = Math.floor(p.hidden / p.heads);
-  const attnPath = child(path, 'attention');
-  const attention = moduleNode(
-    attnPath,
-    'GPTNeoXAttention',
-    [
-      linear(child(attnPath, 'query_key_value'), p.hidden, 3 * p.hidden, p.bias, x),
-      linear(child(attnPath, 'dense'), p.hidden, p.hidden, p.bias, x),
-      attentionCore(
-        attnPath,
-        {
-          heads: p.heads, kvHeads: p.heads, headDim, queryLen: ctx.seq, keyLen: ctx.seq, causal: true,
-          dropout: p.attnDrop,
-          // Q and K are rebuilt by the partial rotary; V stays a view of the fused qkv output.
-          vStoragePerToken: 3 * p.hidden,
-        },
-        ctx,
-      ),
-      probabilityDropout(child(attnPath, 'attention_dropout'), p.attnDrop, [ctx.batch, p.heads, ctx.seq, ctx.seq], ctx),
-    ],
-    { outputShapes: [x] },
+  const attention = fusedQkvAttention(
+    child(path, 'attention'),
+    {
+      type: 'GPTNeoXAttention',
+      names: { qkv: 'query_key_value', out: 'dense', probDropout: 'attention_dropout' },
+      hidden: p.hidden,
+      qkvOut: 3 * p.hidden,
+      bias: p.bias,
+      core: {
+        heads: p.heads, headDim: Math.floor(p.hidden / p.heads), causal: true, dropout: p.attnDrop,
+        // Q and K are rebuilt by the partial rotary; V stays a view of the fused qkv output.
+        vStoragePerToken: 3 * p.hidden,
+      },
+    },
+    x,
+    ctx,
   );
-  const inner = withLast(x, p.ffn);
-  const mlpPath = child(path, 'mlp');
-  const mlp = moduleNode(
-    mlpPath,
-    'GPTNeoXMLP',
-    [
-      linear(child(mlpPath, 'dense_h_to_4h'), p.hidden, p.ffn, true, x),
-      linear(child(mlpPath, 'dense_4h_to_h'), p.ffn, p.hidden, true, inner),
-      activation(child(mlpPath, 'act'), p.act, inner),
-    ],
-    { outputShapes: [x] },
+  const mlp = twoLayerMlp(
+    child(path, 'mlp'),
+    { type: 'GPTNeoXMLP', names: { up: 'dense_h_to_4h', down: 'dense_4h_to_h', act: 'act' }, hidden: p.hidden, inner: p.ffn, bias: true, activation: p.act },
+    x,
   );
   return moduleNode(
     path,
@@ -120,8 +83,6 @@ function layer(p: NeoxParams, path: string, x: Shape, ctx: BuildContext): LayerN
 
 function backbone(p: NeoxParams, path: string, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  const layers: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) layers.push(layer(p, child(child(path, 'layers'), i), x, ctx));
   const rotaryDims = Math.floor(Math.floor(p.hidden / p.heads) * p.rotaryPct);
   return moduleNode(
     path,
@@ -129,7 +90,7 @@ function backbone(p: NeoxParams, path: string, ctx: BuildContext): LayerNode {
     [
       embedding(child(path, 'embed_in'), p.vocab, p.hidden, [ctx.batch, ctx.seq]),
       dropout(child(path, 'emb_dropout'), p.hiddenDrop, x),
-      moduleList(child(path, 'layers'), layers),
+      layerStack(path, 'layers', p.layers, (layerPath) => layer(p, layerPath, x, ctx)),
       layerNorm(child(path, 'final_layer_norm'), p.hidden, x),
       bufferModule(child(path, 'rotary_emb'), 'GPTNeoXRotaryEmbedding', Math.floor(rotaryDims / 2)),
     ],
@@ -137,47 +98,15 @@ function backbone(p: NeoxParams, path: string, ctx: BuildContext): LayerNode {
   );
 }
 
-function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
-  const p = readParams(c);
-  const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  let root: LayerNode;
-  if (head === 'base') {
-    root = backbone(p, '', ctx);
-  } else if (head === 'sequence-classification') {
-    root = moduleNode('', 'GPTNeoXForSequenceClassification', [backbone(p, 'gpt_neox', ctx), sequenceScore('score', p.hidden, p.labels, x)], {
-      outputShapes: [[ctx.batch, p.labels]],
-    });
-  } else {
-    const out = linear('embed_out', p.hidden, p.vocab, false, x, {
-      tiedWeight: p.tie,
-      note: p.tie ? 'weight tied to gpt_neox.embed_in.weight (counted once)' : undefined,
-    });
-    root = moduleNode('', 'GPTNeoXForCausalLM', [backbone(p, 'gpt_neox', ctx), out], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
-  }
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.heads,
-    headDim: Math.floor(p.hidden / p.heads),
-    ffn: p.ffn,
-    mlp: activationRow(p.act).family === 'relu' ? 'relu' : 'gelu',
-    vocab: head === 'causal-lm' ? p.vocab : undefined,
-    decoder: true,
-    causal: true,
-    maxSeq: p.maxPos,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  return { root, transformer, inputShapes: [[ctx.batch, ctx.seq]], inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]` };
-}
-
-export const GPT_NEOX_RULE: ArchitectureRule = {
+export const GPT_NEOX_RULE = decoderRule<NeoxParams>({
   modelType: 'gpt_neox',
-  classes: { base: 'GPTNeoXModel', 'causal-lm': 'GPTNeoXForCausalLM', 'sequence-classification': 'GPTNeoXForSequenceClassification' },
-  defaultHead: 'causal-lm',
+  prefix: 'GPTNeoX',
   source: 'transformers/models/gpt_neox/modeling_gpt_neox.py (v4.48)',
   defaultAttention: 'sdpa',
-  maxSeq: (c) => c.int('max_position_embeddings', 2048),
-  build,
-};
+  maxSeq,
+  readParams,
+  backboneAttr: 'gpt_neox',
+  backbone,
+  lmHead: { name: 'embed_out', tiedTo: 'embed_in' },
+  stack: (p) => ({ layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: p.ffn, mlp: plainMlp(p.act), maxSeq: p.maxPos }),
+});

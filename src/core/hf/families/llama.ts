@@ -8,11 +8,10 @@
  * ..., model.norm, model.rotary_emb, lm_head. Mixtral experts use the names of the
  * published checkpoints (block_sparse_moe.experts.N.w1/w2/w3).
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
 import { activationRow } from '../activations';
 import {
-  attentionCore,
   type BuildContext,
   bufferModule,
   child,
@@ -22,10 +21,13 @@ import {
   moduleList,
   moduleNode,
   rmsNorm,
+  rowsOf,
   withLast,
 } from '../layers';
-import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
-import { numLabels, sequenceScore } from './heads';
+import type { ArchitectureRule } from '../types';
+import { layerStack, selfAttentionCore } from './blocks';
+import { decoderRule } from './decoder';
+import { numLabels } from './heads';
 
 interface LlamaVariant {
   modelType: string;
@@ -152,30 +154,7 @@ export const LLAMA_VARIANTS: LlamaVariant[] = [
   },
 ];
 
-interface LlamaParams {
-  vocab: number;
-  hidden: number;
-  ffn: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  maxPos: number;
-  act: string;
-  tie: boolean;
-  qkvBias: boolean;
-  oBias: boolean;
-  mlpBias: boolean;
-  attnDropout: number;
-  residDropout: number;
-  embdDropout: number;
-  slidingWindow?: number;
-  experts: number;
-  expertsPerToken: number;
-  labels: number;
-}
-
-function readParams(v: LlamaVariant, c: ConfigReader): LlamaParams {
+function readParams(v: LlamaVariant, c: ConfigReader) {
   const d = v.defaults;
   const hidden = c.int('hidden_size', d.hidden);
   const heads = c.int('num_attention_heads', d.heads);
@@ -234,18 +213,18 @@ function expertCount(c: ConfigReader, layers: number): number {
   return fallback;
 }
 
+type LlamaParams = ReturnType<typeof readParams>;
+
 function attentionBlock(v: LlamaVariant, p: LlamaParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
   const qDim = p.heads * p.headDim;
   const kvDim = p.kvHeads * p.headDim;
   const attnOut = withLast(x, qDim);
-  const core = attentionCore(
+  const core = selfAttentionCore(
     path,
     {
       heads: p.heads,
       kvHeads: p.kvHeads,
       headDim: p.headDim,
-      queryLen: ctx.seq,
-      keyLen: ctx.seq,
       causal: true,
       dropout: p.attnDropout,
       eagerSoftmaxFp32: true,
@@ -274,7 +253,7 @@ function attentionBlock(v: LlamaVariant, p: LlamaParams, path: string, x: Shape,
 /** Gated MLP: down(act(gate(x)) * up(x)). The product keeps both factors; down_proj keeps the product. */
 function gatedMlp(v: LlamaVariant, p: LlamaParams, path: string, x: Shape): LayerNode {
   const inner = withLast(x, p.ffn);
-  const rows = x.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = rowsOf(x);
   if (v.fused) {
     // Phi-3: gate_up_proj output is chunked into views; act keeps the gate view (same storage as the
     // gate_up output), the product keeps up (same storage) and act's output.
@@ -314,7 +293,7 @@ function activation(path: string, name: string, shape: Shape, opts: { savedStora
  * num_experts_per_tok of them. MACs and saved tensors assume uniform routing (each expert sees tokens·k/E rows).
  */
 function moeBlock(v: LlamaVariant, p: LlamaParams, path: string, x: Shape): LayerNode {
-  const tokens = x.slice(0, -1).reduce((a, b) => a * b, 1);
+  const tokens = rowsOf(x);
   const rows = (tokens * p.expertsPerToken) / p.experts;
   const shownRows = Math.round(rows);
   const experts: LayerNode[] = [];
@@ -368,75 +347,40 @@ function decoderLayer(v: LlamaVariant, p: LlamaParams, path: string, x: Shape, c
 function backbone(v: LlamaVariant, p: LlamaParams, path: string, ctx: BuildContext): LayerNode {
   const ids: Shape = [ctx.batch, ctx.seq];
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  const layers: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) layers.push(decoderLayer(v, p, child(child(path, 'layers'), i), x, ctx));
   const children: LayerNode[] = [embedding(child(path, 'embed_tokens'), p.vocab, p.hidden, ids)];
   if (v.fused) children.push(dropout(child(path, 'embed_dropout'), p.embdDropout, x));
-  children.push(moduleList(child(path, 'layers'), layers));
+  children.push(layerStack(path, 'layers', p.layers, (layerPath) => decoderLayer(v, p, layerPath, x, ctx)));
   children.push(rmsNorm(child(path, 'norm'), `${v.prefix}RMSNorm`, p.hidden, x));
   // inv_freq: one entry per rotated pair of the head dimension.
   children.push(bufferModule(child(path, 'rotary_emb'), `${v.prefix}RotaryEmbedding`, Math.floor(p.headDim / 2)));
   return moduleNode(path, `${v.prefix}Model`, children, { outputShapes: [x] });
 }
 
-function buildLlama(v: LlamaVariant, c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
-  const p = readParams(v, c);
-  const x: Shape = [ctx.batch, ctx.seq, p.hidden];
-  let root: LayerNode;
-  if (head === 'base') {
-    root = backbone(v, p, '', ctx);
-  } else if (head === 'sequence-classification') {
-    const model = backbone(v, p, 'model', ctx);
-    const score = sequenceScore('score', p.hidden, p.labels, x);
-    root = moduleNode('', `${v.prefix}ForSequenceClassification`, [model, score], { outputShapes: [[ctx.batch, p.labels]] });
-  } else {
-    const model = backbone(v, p, 'model', ctx);
-    const lmHead = linear('lm_head', p.hidden, p.vocab, false, x, {
-      tiedWeight: p.tie,
-      note: p.tie ? 'weight tied to model.embed_tokens.weight (counted once)' : undefined,
-    });
-    root = moduleNode('', `${v.prefix}ForCausalLM`, [model, lmHead], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
-  }
-  const act = activationRow(p.act);
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.kvHeads,
-    headDim: p.headDim,
-    ffn: p.ffn,
-    // Every row here has a gated (three-matrix) MLP: SwiGLU, or GeGLU for Gemma.
-    mlp: act.family === 'relu' ? 'relu' : 'swiglu',
-    vocab: head === 'causal-lm' ? p.vocab : undefined,
-    decoder: true,
-    causal: true,
-    maxSeq: p.maxPos,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  if (p.slidingWindow !== undefined) transformer.slidingWindow = p.slidingWindow;
-  if (p.experts > 0) {
-    transformer.experts = p.experts;
-    transformer.expertsPerToken = p.expertsPerToken;
-  }
-  return {
-    root,
-    transformer,
-    inputShapes: [[ctx.batch, ctx.seq]],
-    inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]`,
-  };
-}
-
-export const LLAMA_RULES: ArchitectureRule[] = LLAMA_VARIANTS.map((v) => ({
-  modelType: v.modelType,
-  classes: {
-    base: `${v.prefix}Model`,
-    'causal-lm': `${v.prefix}ForCausalLM`,
-    'sequence-classification': `${v.prefix}ForSequenceClassification`,
-  },
-  defaultHead: 'causal-lm',
-  source: v.source,
-  defaultAttention: 'sdpa',
-  maxSeq: (c) => c.int('max_position_embeddings', v.defaults.maxPos),
-  build: (c, head, ctx) => buildLlama(v, c, head, ctx),
-}));
+export const LLAMA_RULES: ArchitectureRule[] = LLAMA_VARIANTS.map((v) =>
+  decoderRule<LlamaParams>({
+    modelType: v.modelType,
+    prefix: v.prefix,
+    source: v.source,
+    defaultAttention: 'sdpa',
+    maxSeq: (c) => c.int('max_position_embeddings', v.defaults.maxPos),
+    readParams: (c) => readParams(v, c),
+    backboneAttr: 'model',
+    backbone: (p, path, ctx) => backbone(v, p, path, ctx),
+    lmHead: { name: 'lm_head', tiedTo: 'embed_tokens' },
+    stack: (p) => ({
+      layers: p.layers,
+      hidden: p.hidden,
+      heads: p.heads,
+      kvHeads: p.kvHeads,
+      headDim: p.headDim,
+      ffn: p.ffn,
+      // Every row here has a gated (three-matrix) MLP: SwiGLU, or GeGLU for Gemma.
+      mlp: activationRow(p.act).family === 'relu' ? 'relu' : 'swiglu',
+      maxSeq: p.maxPos,
+      extra: {
+        ...(p.slidingWindow !== undefined ? { slidingWindow: p.slidingWindow } : {}),
+        ...(p.experts > 0 ? { experts: p.experts, expertsPerToken: p.expertsPerToken } : {}),
+      },
+    }),
+  }),
+);

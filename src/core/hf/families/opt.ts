@@ -8,51 +8,26 @@
  * max_position_embeddings 2048, relu, dropout 0.1, attention_dropout 0.0).
  * Residual dropouts are functional (F.dropout) inside OPTDecoderLayer: counted on the layer.
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
 import { activationRow } from '../activations';
-import {
-  activation,
-  attentionCore,
-  type BuildContext,
-  child,
-  embedding,
-  layerNorm,
-  linear,
-  moduleList,
-  moduleNode,
-  withLast,
-} from '../layers';
+import { activation, type BuildContext, child, embedding, layerNorm, linear, moduleNode, withLast } from '../layers';
 import { numel } from '../../frameworks/layerSpec';
-import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
-import { numLabels, sequenceScore } from './heads';
+import { layerStack, selfAttentionCore } from './blocks';
+import { readWidth } from './config';
+import { decoderRule } from './decoder';
+import { numLabels } from './heads';
+import { plainMlp } from './info';
 
 /** OPTLearnedPositionalEmbedding keeps 2 extra rows (fairseq's padding offset). */
 const POSITION_OFFSET = 2;
 
-interface OptParams {
-  vocab: number;
-  hidden: number;
-  proj: number;
-  layers: number;
-  heads: number;
-  ffn: number;
-  maxPos: number;
-  act: string;
-  preNorm: boolean;
-  finalNorm: boolean;
-  bias: boolean;
-  affine: boolean;
-  dropout: number;
-  attnDrop: number;
-  tie: boolean;
-  labels: number;
-}
+const maxSeq = (c: ConfigReader): number => c.int('max_position_embeddings', 2048);
 
-function readParams(c: ConfigReader): OptParams {
-  const hidden = c.int('hidden_size', 768);
-  const heads = c.int('num_attention_heads', 12);
-  if (hidden % heads !== 0) c.warn('hf-inconsistent-config', `hidden_size ${hidden} is not divisible by num_attention_heads ${heads}.`);
+function readParams(c: ConfigReader) {
+  const { hidden, heads } = readWidth(c, {
+    hidden: 'hidden_size', heads: 'num_attention_heads', hiddenDefault: 768, headsDefault: 12,
+  });
   const preNorm = c.bool('do_layer_norm_before', true);
   return {
     vocab: c.int('vocab_size', 50272),
@@ -61,7 +36,7 @@ function readParams(c: ConfigReader): OptParams {
     layers: c.int('num_hidden_layers', 12),
     heads,
     ffn: c.int('ffn_dim', 3072),
-    maxPos: c.int('max_position_embeddings', 2048),
+    maxPos: maxSeq(c),
     act: c.str('activation_function', 'relu'),
     preNorm,
     finalNorm: preNorm && !c.bool('_remove_final_layer_norm', false),
@@ -74,8 +49,9 @@ function readParams(c: ConfigReader): OptParams {
   };
 }
 
+type OptParams = ReturnType<typeof readParams>;
+
 function decoderLayer(p: OptParams, path: string, x: Shape, ctx: BuildContext): LayerNode {
-  const headDim = Math.floor(p.hidden / p.heads);
   const attnPath = child(path, 'self_attn');
   const attn = moduleNode(
     attnPath,
@@ -84,11 +60,7 @@ function decoderLayer(p: OptParams, path: string, x: Shape, ctx: BuildContext): 
       linear(child(attnPath, 'k_proj'), p.hidden, p.hidden, p.bias, x, { saveInput: false }),
       linear(child(attnPath, 'v_proj'), p.hidden, p.hidden, p.bias, x, { saveInput: false }),
       linear(child(attnPath, 'q_proj'), p.hidden, p.hidden, p.bias, x),
-      attentionCore(
-        attnPath,
-        { heads: p.heads, kvHeads: p.heads, headDim, queryLen: ctx.seq, keyLen: ctx.seq, causal: true, dropout: p.attnDrop },
-        ctx,
-      ),
+      selfAttentionCore(attnPath, { heads: p.heads, headDim: Math.floor(p.hidden / p.heads), causal: true, dropout: p.attnDrop }, ctx),
       linear(child(attnPath, 'out_proj'), p.hidden, p.hidden, p.bias, x),
     ],
     { outputShapes: [x] },
@@ -117,8 +89,6 @@ function backbone(p: OptParams, path: string, ctx: BuildContext): LayerNode {
   const ids: Shape = [ctx.batch, ctx.seq];
   const x: Shape = [ctx.batch, ctx.seq, p.hidden];
   const projected: Shape = [ctx.batch, ctx.seq, p.proj];
-  const layers: LayerNode[] = [];
-  for (let i = 0; i < p.layers; i++) layers.push(decoderLayer(p, child(child(dec, 'layers'), i), x, ctx));
   const children: LayerNode[] = [
     embedding(child(dec, 'embed_tokens'), p.vocab, p.proj, ids),
     embedding(child(dec, 'embed_positions'), p.maxPos + POSITION_OFFSET, p.hidden, ids, { type: 'OPTLearnedPositionalEmbedding' }),
@@ -128,53 +98,23 @@ function backbone(p: OptParams, path: string, ctx: BuildContext): LayerNode {
     children.push(linear(child(dec, 'project_in'), p.proj, p.hidden, false, projected));
   }
   if (p.finalNorm) children.push(layerNorm(child(dec, 'final_layer_norm'), p.hidden, x, { affine: p.affine }));
-  children.push(moduleList(child(dec, 'layers'), layers));
+  children.push(layerStack(dec, 'layers', p.layers, (layerPath) => decoderLayer(p, layerPath, x, ctx)));
   const out = p.proj !== p.hidden ? projected : x;
   const decoder = moduleNode(dec, 'OPTDecoder', children, { outputShapes: [out] });
   return moduleNode(path, 'OPTModel', [decoder], { outputShapes: [out] });
 }
 
-function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
-  const p = readParams(c);
-  const out: Shape = [ctx.batch, ctx.seq, p.proj];
-  let root: LayerNode;
-  if (head === 'base') {
-    root = backbone(p, '', ctx);
-  } else if (head === 'sequence-classification') {
-    root = moduleNode('', 'OPTForSequenceClassification', [backbone(p, 'model', ctx), sequenceScore('score', p.proj, p.labels, out)], {
-      outputShapes: [[ctx.batch, p.labels]],
-    });
-  } else {
-    const lmHead = linear('lm_head', p.proj, p.vocab, false, out, {
-      tiedWeight: p.tie,
-      note: p.tie ? 'weight tied to model.decoder.embed_tokens.weight (counted once)' : undefined,
-    });
-    root = moduleNode('', 'OPTForCausalLM', [backbone(p, 'model', ctx), lmHead], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
-  }
-  const transformer: TransformerInfo = {
-    layers: p.layers,
-    hidden: p.hidden,
-    heads: p.heads,
-    kvHeads: p.heads,
-    headDim: Math.floor(p.hidden / p.heads),
-    ffn: p.ffn,
-    mlp: activationRow(p.act).family === 'relu' ? 'relu' : 'gelu',
-    vocab: head === 'causal-lm' ? p.vocab : undefined,
-    decoder: true,
-    causal: true,
-    maxSeq: p.maxPos,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  return { root, transformer, inputShapes: [[ctx.batch, ctx.seq]], inputDescription: `input_ids [${ctx.batch}, ${ctx.seq}]` };
-}
-
-export const OPT_RULE: ArchitectureRule = {
+export const OPT_RULE = decoderRule<OptParams>({
   modelType: 'opt',
-  classes: { base: 'OPTModel', 'causal-lm': 'OPTForCausalLM', 'sequence-classification': 'OPTForSequenceClassification' },
-  defaultHead: 'causal-lm',
+  prefix: 'OPT',
   source: 'transformers/models/opt/modeling_opt.py (v4.48)',
   defaultAttention: 'sdpa',
-  maxSeq: (c) => c.int('max_position_embeddings', 2048),
-  build,
-};
+  maxSeq,
+  readParams,
+  backboneAttr: 'model',
+  backbone,
+  lmHead: { name: 'lm_head', tiedTo: 'decoder.embed_tokens' },
+  // The heads read the projected output (word_embed_proj_dim).
+  outWidth: (p) => p.proj,
+  stack: (p) => ({ layers: p.layers, hidden: p.hidden, heads: p.heads, ffn: p.ffn, mlp: plainMlp(p.act), maxSeq: p.maxPos }),
+});

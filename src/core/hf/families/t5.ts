@@ -14,7 +14,7 @@
  * (activation memory), `decoderLayers` the decoder blocks (KV cache; each keeps a
  * self-attention and a cross-attention cache).
  */
-import type { LayerNode, Shape, TransformerInfo } from '../../graph';
+import type { LayerNode, Shape } from '../../graph';
 import type { ConfigReader } from '../configReader';
 import { numel } from '../../frameworks/layerSpec';
 import {
@@ -31,24 +31,10 @@ import {
   withLast,
 } from '../layers';
 import type { ArchitectureRule, BuiltModel, HfHead } from '../types';
+import { layerStack } from './blocks';
+import { transformerInfo } from './info';
 
-interface T5Params {
-  vocab: number;
-  dModel: number;
-  dKv: number;
-  dFf: number;
-  encLayers: number;
-  decLayers: number;
-  heads: number;
-  buckets: number;
-  dropout: number;
-  act: string;
-  gated: boolean;
-  tie: boolean;
-  maxSeq?: number;
-}
-
-function readParams(c: ConfigReader): T5Params {
+function readParams(c: ConfigReader) {
   const ff = c.str('feed_forward_proj', 'relu');
   const parts = ff.split('-');
   const gated = parts[0] === 'gated' && parts.length === 2;
@@ -74,6 +60,8 @@ function readParams(c: ConfigReader): T5Params {
     maxSeq: c.optInt('n_positions'),
   };
 }
+
+type T5Params = ReturnType<typeof readParams>;
 
 interface AttentionSpec {
   path: string;
@@ -191,15 +179,13 @@ function block(p: T5Params, path: string, index: number, decoder: boolean, ctx: 
 
 function stack(p: T5Params, path: string, decoder: boolean, ctx: BuildContext): LayerNode {
   const x: Shape = [ctx.batch, ctx.seq, p.dModel];
-  const blocks: LayerNode[] = [];
   const count = decoder ? p.decLayers : p.encLayers;
-  for (let i = 0; i < count; i++) blocks.push(block(p, child(child(path, 'block'), i), i, decoder, ctx));
   return moduleNode(
     path,
     'T5Stack',
     [
       embedding(child(path, 'embed_tokens'), p.vocab, p.dModel, [ctx.batch, ctx.seq], { tied: true, note: 'the shared embedding module (counted at shared)' }),
-      moduleList(child(path, 'block'), blocks),
+      layerStack(path, 'block', count, (blockPath, i) => block(p, blockPath, i, decoder, ctx)),
       rmsNorm(child(path, 'final_layer_norm'), 'T5LayerNorm', p.dModel, x),
       dropout(child(path, 'dropout'), p.dropout, x),
     ],
@@ -223,23 +209,24 @@ function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
     });
     root = moduleNode('', 'T5ForConditionalGeneration', [...children, lmHead], { outputShapes: [[ctx.batch, ctx.seq, p.vocab]] });
   }
-  const transformer: TransformerInfo = {
-    layers: p.encLayers + p.decLayers,
-    decoderLayers: p.decLayers,
-    hidden: p.dModel,
-    heads: p.heads,
-    kvHeads: p.heads,
-    headDim: p.dKv,
-    ffn: p.dFf,
-    mlp: p.gated ? 'swiglu' : p.act === 'relu' ? 'relu' : 'gelu',
-    vocab: head === 'seq2seq-lm' ? p.vocab : undefined,
-    decoder: true,
-    // The encoder attends both ways; only the decoder's self-attention is causal.
-    causal: false,
-    tiedEmbeddings: p.tie,
-    fusedAttention: ctx.fusedAttention,
-  };
-  if (p.maxSeq !== undefined) transformer.maxSeq = p.maxSeq;
+  const transformer = transformerInfo(
+    {
+      layers: p.encLayers + p.decLayers,
+      hidden: p.dModel,
+      heads: p.heads,
+      headDim: p.dKv,
+      ffn: p.dFf,
+      mlp: p.gated ? 'swiglu' : p.act === 'relu' ? 'relu' : 'gelu',
+      vocab: head === 'seq2seq-lm' ? p.vocab : undefined,
+      decoder: true,
+      // The encoder attends both ways; only the decoder's self-attention is causal.
+      causal: false,
+      maxSeq: p.maxSeq,
+      tiedEmbeddings: p.tie,
+      extra: { decoderLayers: p.decLayers },
+    },
+    ctx,
+  );
   return {
     root,
     transformer,

@@ -1,0 +1,116 @@
+/**
+ * The hover card as a person meets it: the installed .vsix in code-server, the mouse
+ * over a model class in examples/mnist_cnn.py, the rendered widget read back from the
+ * DOM. Counts: torch 1.13 on the example (MnistCNN 421,834 parameters; fc1 401,536
+ * with output [64, 128] at the file's `# profile: batch=64`).
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { hoverAtWord, openFile, openWorkbench, poll, screenshot, screenshotOnFailure, type Workbench } from './lib/workbench';
+
+/** The page's own DOM, typed loosely: these callbacks run in the browser. */
+declare const getComputedStyle: (element: unknown) => { opacity: string };
+declare const document: {
+  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; querySelectorAll(s: string): ArrayLike<DomNode> }>;
+  createRange(): { setStart(n: DomNode, o: number): void; setEnd(n: DomNode, o: number): void; getBoundingClientRect(): { x: number; y: number; width: number; height: number } };
+};
+interface DomNode {
+  textContent: string | null;
+  firstChild: DomNode | null;
+}
+
+/**
+ * Hover `word` on the visible editor line that starts (after indentation) with `lineStart`,
+ * and return the hover's text. `hoverAtWord` takes the first occurrence of a word, which
+ * in the example is the docstring's mention of the class, not the class itself.
+ */
+async function hoverWordOnLine(page: Page, lineStart: string, word: string): Promise<string> {
+  const box = await page.evaluate(
+    ([start, w]) => {
+      const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (!(line.textContent ?? '').replace(/\u00a0/g, ' ').trimStart().startsWith(start)) continue;
+        const spans = line.querySelectorAll('span > span');
+        for (let j = 0; j < spans.length; j++) {
+          const text = spans[j]!.firstChild;
+          const at = (text?.textContent ?? '').indexOf(w);
+          if (!text || at < 0) continue;
+          const range = document.createRange();
+          range.setStart(text, at);
+          range.setEnd(text, at + w.length);
+          const r = range.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height };
+        }
+      }
+      return undefined;
+    },
+    [lineStart, word] as const,
+  );
+  assert.ok(box, `no visible line starts with "${lineStart}" and holds "${word}"`);
+  const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
+  let text = '';
+  await poll(async () => {
+    await page.mouse.move(box.x, box.y + 3 * box.h, { steps: 2 });
+    await page.mouse.move(box.x, box.y, { steps: 5 });
+    if (!(await hover.waitFor({ timeout: 3000 }).then(() => true, () => false))) return false;
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      text = (await hover.innerText().catch(() => '')).trim();
+      if (text !== '' && text !== 'Loading...') return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }, `a hover over "${word}" on the line "${lineStart}…"`, 60_000);
+  return text;
+}
+
+/** Wait until the hover has finished fading in, so the screenshot shows it as a person sees it. */
+async function settledHover(wb: Workbench): Promise<void> {
+  const hover = wb.page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+  await poll(async () => (await hover.evaluate((el) => getComputedStyle(el).opacity)) === '1', 'the hover to finish fading in', 5000);
+}
+
+describe('hover in the workbench', () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+    await openFile(wb.page, 'mnist_cnn.py');
+  });
+
+  afterEach(async function () {
+    // Move away so one test's hover never answers the next.
+    await wb?.page.mouse.move(5, 5);
+    await screenshotOnFailure(wb?.page, this.currentTest);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows the model card over a class name', async () => {
+    const text = await hoverWordOnLine(wb.page, 'class MnistCNN', 'MnistCNN');
+    assert.match(text, /MnistCNN · PyTorch class/);
+    assert.match(text, /Parameters\s+421\.8K \(421,834\), all trainable/);
+    // 421,834 × 4 bytes (fp32) = 1,687,336 bytes.
+    assert.match(text, /Weights\s+1\.7 MB \(fp32\)/);
+    assert.match(text, /Memory\s+train [\d.]+ [kMG]B · inference [\d.]+ [kMG]B \(batch 64, fp32, AdamW\)/);
+    assert.match(text, /Fit\s+[✓⚠✗] .+: needs [\d.]+ [kMG]B/);
+    assert.match(text, /Largest layers \(training\): /);
+    assert.match(text, /Open Profiler Panel · Check Fits/);
+    await settledHover(wb);
+    await screenshot(wb.page, 'hover-model-card');
+  });
+
+  it('shows a layer summary over a layer construction line', async () => {
+    const text = await hoverAtWord(wb.page, 'fc1');
+    assert.match(text, /Linear fc1 in MnistCNN/);
+    // torch 1.13: Linear(3136, 128) has 401,536 parameters; 64 × 3136 × 128 = 25,690,112 MACs.
+    assert.match(text, /Parameters\s+401\.5K \(401,536\)/);
+    assert.match(text, /Output\s+\[64, 128\]/);
+    assert.match(text, /Forward\s+25\.69 MMACs = 51\.38 MFLOPs at batch 64/);
+    await settledHover(wb);
+    await screenshot(wb.page, 'hover-layer-line');
+  });
+});
