@@ -71,6 +71,8 @@ function listTests(dir) {
 const builds = existing([
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...nodeCommon, entryPoints: ['src/node/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  // The hardware probe and systeminformation, loaded after activation (src/vscode/fitFeatures.ts).
+  { ...nodeCommon, entryPoints: ['src/node/hardware/probe.ts'], outfile: 'dist/hardwareProbe.js' },
   {
     ...nodeCommon,
     entryPoints: ['src/cli.ts'],

@@ -13,9 +13,20 @@ import { runTests } from '@vscode/test-electron';
 import { makeSandbox, VSCODE_VERSION } from './lib/codeServer.mjs';
 import { CACHE, ROOT } from './lib/paths.mjs';
 import { runChecked } from './lib/processes.mjs';
+import { passEnv, suitePasses } from './lib/suitePasses.mjs';
 
 async function main() {
   await runChecked(process.execPath, ['esbuild.mjs', '--tests'], { cwd: ROOT, timeoutMs: 5 * 60_000, label: 'esbuild --tests' });
+  const testsDir = join(ROOT, 'out', 'test', 'integration');
+  // The same passes as the code-server launcher (scripts/lib/suitePasses.mjs).
+  for (const pass of suitePasses(testsDir)) {
+    console.log(`[integration] pass "${pass.name}": ${pass.suites.join(', ')}`);
+    await runPass(pass, testsDir);
+  }
+  return 0;
+}
+
+async function runPass(pass, testsDir) {
   const sandbox = makeSandbox('model-profiler-electron');
   try {
     const folder = join(sandbox.dir, 'workspace');
@@ -24,12 +35,13 @@ async function main() {
       version: process.env.VSCODE_VERSION ?? VSCODE_VERSION,
       cachePath: CACHE,
       extensionDevelopmentPath: ROOT,
-      extensionTestsPath: join(ROOT, 'out', 'test', 'integration', 'index.js'),
-      // Only our extension, throwaway state, no trust prompt (as the code-server launcher).
+      extensionTestsPath: join(testsDir, 'index.js'),
+      extensionTestsEnv: passEnv(pass),
+      // Only our extension, throwaway state, no trust prompt unless the pass is about trust.
       launchArgs: [
         folder,
         '--disable-extensions',
-        '--disable-workspace-trust',
+        ...(pass.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--user-data-dir',
         sandbox.userData,
         '--extensions-dir',
@@ -37,7 +49,6 @@ async function main() {
       ],
       timeout: 10 * 60_000,
     });
-    return 0;
   } finally {
     sandbox.remove();
   }

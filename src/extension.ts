@@ -11,7 +11,9 @@ import { trackHasModels } from './vscode/analysis/contextKey';
 import { registerCodeLens } from './vscode/codeLens';
 import { registerCommands, type CommandHandlers } from './vscode/commands';
 import { exportReport } from './vscode/exportReport';
+import { registerFitFeatures, type FitFeaturesApi } from './vscode/fitFeatures';
 import { registerHover } from './vscode/hover';
+import { registerPanelCommands } from './vscode/panelCommands';
 import { registerProfileCommentDiagnostics } from './vscode/profileCommentDiagnostics';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -20,6 +22,8 @@ export interface ModelProfilerApi {
   readonly activationMs: number;
   /** Reports of open documents (tests and the benchmark read them; features share it). */
   readonly analysis: AnalysisService;
+  /** Hardware, status bar and fit diagnostics (tests read the status-bar text through it). */
+  readonly fit: FitFeaturesApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
@@ -37,16 +41,22 @@ export function activate(context: vscode.ExtensionContext): ModelProfilerApi {
     trackHasModels(analysis),
   );
 
+  // The hardware probe is scheduled for after activation; nothing here waits for it.
+  const fit = registerFitFeatures(context, log, analysis);
+
   // Features add their handlers here as they land; the rest answer "not available".
   const handlers: CommandHandlers = {
     'modelProfiler.exportReport': (arg) => exportReport(analysis, arg),
+    ...fit.handlers,
+    // The panel's serializer must be registered during activation to restore a panel after a reload.
+    ...registerPanelCommands(context, log, analysis, fit.api.hardware),
   };
   registerCommands(context, log, handlers);
 
   const activationMs = performance.now() - started;
   const version = String(context.extension.packageJSON?.version ?? '');
   log.info(`Model Resource Profiler ${version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, analysis };
+  return { activationMs, analysis, fit: fit.api };
 }
 
 export function deactivate(): void {

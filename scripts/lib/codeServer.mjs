@@ -194,10 +194,11 @@ export function makeSandbox(prefix) {
   return sandbox;
 }
 
-/** code-server's environment: its config and caches land in the sandbox, not $HOME. */
-function serverEnv(sandbox) {
+/** code-server's environment (the extension host inherits it): its config and caches land in the sandbox, not $HOME. */
+function serverEnv(sandbox, extra = {}) {
   return {
     ...process.env,
+    ...extra,
     XDG_CONFIG_HOME: join(sandbox.xdg, 'config'),
     XDG_DATA_HOME: join(sandbox.xdg, 'data'),
     XDG_CACHE_HOME: join(sandbox.xdg, 'cache'),
@@ -233,9 +234,10 @@ function httpStatus(url) {
 /**
  * Start code-server on a free loopback port with throwaway state; resolves when it
  * answers /healthz. `stop()` ends exactly the process tree started here.
- * @param {{ entry: string, sandbox: ReturnType<typeof makeSandbox>, workspaceTrust?: boolean, log?: (line: string) => void }} opts
+ * `env` adds to the environment of the server and with it of the extension host.
+ * @param {{ entry: string, sandbox: ReturnType<typeof makeSandbox>, workspaceTrust?: boolean, env?: Record<string, string>, log?: (line: string) => void }} opts
  */
-export async function startCodeServer({ entry, sandbox, workspaceTrust = false, log = () => {} }) {
+export async function startCodeServer({ entry, sandbox, workspaceTrust = false, env = {}, log = () => {} }) {
   const port = await freePort();
   const args = [
     entry,
@@ -250,7 +252,7 @@ export async function startCodeServer({ entry, sandbox, workspaceTrust = false, 
   if (!workspaceTrust) args.push('--disable-workspace-trust');
   const child = track(
     spawn(process.execPath, args, {
-      env: serverEnv(sandbox),
+      env: serverEnv(sandbox, env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     }),

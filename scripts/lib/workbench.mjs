@@ -32,10 +32,11 @@ function hostLogPrinter(verbose) {
 /**
  * Start code-server, open `folder` with the extension at `extensionDir` and the
  * tests module `testsModule` (absolute paths), and resolve to the suite's exit code.
+ * `env` adds to the extension host's environment; `workspaceTrust` keeps trust on.
  * Everything started here is stopped before it returns.
  */
-export async function runSuiteInWorkbench({ entry, sandbox, folder, extensionDir, testsModule, timeoutMs, verbose }) {
-  const server = await startCodeServer({ entry, sandbox, log: verbose ? (l) => console.log(`[code-server] ${l}`) : undefined });
+export async function runSuiteInWorkbench({ entry, sandbox, folder, extensionDir, testsModule, timeoutMs, verbose, env, workspaceTrust }) {
+  const server = await startCodeServer({ entry, sandbox, env, workspaceTrust, log: verbose ? (l) => console.log(`[code-server] ${l}`) : undefined });
   let browser;
   try {
     browser = await launchChromium();

@@ -3,7 +3,7 @@
  * estimates -> reports. Every view (CLI, hover, CodeLens, diagnostics, panel) goes
  * through here, so they all show the same numbers.
  */
-import { DEFAULT_BUDGETS, evaluateModels } from './frameworks/evaluate';
+import { DEFAULT_BUDGETS, evaluateModels, type EvaluateContext } from './frameworks/evaluate';
 import { guardFiniteNumbers } from './finiteNumbers';
 import { analyzeConfigJson } from './hf';
 import { buildModelReport } from './estimate';
@@ -29,6 +29,8 @@ export interface AnalyzeRequest {
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
   /** Only these model names (CLI --model). */
   models?: string[];
+  /** `# profile:` comments do not override `options` (see EvaluateContext.ignoreProfileComments). */
+  ignoreProfileComments?: boolean;
 }
 
 /** What a path's extension says the document is. */
@@ -49,10 +51,35 @@ export function evaluateDocument(req: AnalyzeRequest): { graphs: ModelGraph[]; f
   if (kind === 'hf-config') return analyzeConfigJson(req.text, req.file, req.options);
   if (kind === 'notebook') {
     const nb = notebookToSource(req.text);
-    const result = evaluateModels(nb.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+    const result = evaluateModels(nb.text, evaluateContext(req));
     return { graphs: result.graphs, findings: [...nb.findings, ...result.findings] };
   }
-  return evaluateModels(req.text, { file: req.file, host: req.host, options: req.options, budgets: req.budgets });
+  return evaluateModels(req.text, evaluateContext(req));
+}
+
+function evaluateContext(req: AnalyzeRequest): EvaluateContext {
+  return {
+    file: req.file,
+    host: req.host,
+    options: req.options,
+    budgets: req.budgets,
+    models: req.models,
+    ignoreProfileComments: req.ignoreProfileComments,
+  };
+}
+
+/**
+ * Reports of graphs that came back unchanged from the evaluation's model cache, for the
+ * same options and devices: the estimate is not made again. Reports are read-only.
+ */
+const reports = new WeakMap<ModelGraph, { key: string; report: ModelReport }>();
+
+function reportFor(graph: ModelGraph, req: AnalyzeRequest, key: string): ModelReport {
+  const hit = reports.get(graph);
+  if (hit && hit.key === key) return hit.report;
+  const report = buildModelReport(graph, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes });
+  reports.set(graph, { key, report });
+  return report;
 }
 
 /**
@@ -74,28 +101,48 @@ export function analyzeDocument(req: AnalyzeRequest): FileReport {
   const { graphs, findings } = evaluateDocument({ ...req, budgets: { ...req.budgets, timeMs: Math.max(1, Math.floor(timeMs * EVALUATE_SHARE)) } });
   const t1 = now();
   const wanted = req.models && req.models.length > 0 ? new Set(req.models) : undefined;
-  const models: ModelReport[] = [];
-  const skipped: ModelGraph[] = [];
-  for (const g of graphs) {
-    if (wanted && !wanted.has(g.name)) continue;
+  const estimateKey = JSON.stringify([req.options, req.devices, req.freeDiskBytes ?? null]);
+  // Smallest graphs first: estimating costs time in proportion to the layers, so one
+  // huge model (a loop a budget cut short) cannot leave the small ones unestimated.
+  // Reports keep the order of the source.
+  const order = graphs
+    .map((g, index) => ({ g, index, size: layerCount(g) }))
+    .filter(({ g }) => !wanted || wanted.has(g.name))
+    .sort((a, b) => a.size - b.size || a.index - b.index);
+  const estimated: Array<{ index: number; report: ModelReport }> = [];
+  const skipped: Array<{ index: number; g: ModelGraph }> = [];
+  for (const { g, index } of order) {
     if (now() - t0 > timeMs) {
       // Not estimated, but what evaluating it found still stands.
-      skipped.push(g);
+      skipped.push({ index, g });
       findings.push(...g.findings);
       continue;
     }
     try {
-      models.push(buildModelReport(g, req.options, req.devices, { freeDiskBytes: req.freeDiskBytes }));
+      estimated.push({ index, report: reportFor(g, req, estimateKey) });
     } catch (e) {
       // A defect of the estimate, not of the user's code: name the model, keep the others.
       findings.push({ severity: 'error', code: 'internal-error', message: `Estimating ${g.name} failed: ${e instanceof Error ? e.message : String(e)}`, range: g.nameRange });
     }
   }
-  if (skipped.length > 0) findings.push(skippedFinding(skipped, timeMs));
+  const models = estimated.sort((a, b) => a.index - b.index).map((e) => e.report);
+  if (skipped.length > 0) findings.push(skippedFinding(skipped.sort((a, b) => a.index - b.index).map((s) => s.g), timeMs));
   const t2 = now();
   const report: FileReport = { file: req.file, models, findings, timings: { parseMs: 0, evaluateMs: t1 - t0, estimateMs: t2 - t1 } };
   guardFiniteNumbers(report);
   return report;
+}
+
+/** Nodes of a graph's module tree: what estimating it costs. */
+function layerCount(g: ModelGraph): number {
+  let n = 0;
+  const stack = [g.root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    n++;
+    for (const c of node.children) stack.push(c);
+  }
+  return n;
 }
 
 function skippedFinding(skipped: ModelGraph[], timeMs: number): Finding {

@@ -40,6 +40,10 @@ function findMarker(line: string): { index: number; length: number } | undefined
 const KEYS = ['batch', 'input', 'seq', 'precision', 'optimizer', 'mode'] as const;
 type Key = (typeof KEYS)[number];
 
+/** The keys a `# profile:` comment accepts, in the order the comment is written back. */
+export const PROFILE_COMMENT_KEYS: readonly Key[] = KEYS;
+export type ProfileCommentKey = Key;
+
 /** Largest batch or sequence length accepted (the settings' own maxima). */
 const MAX_BATCH = 1_048_576;
 const MAX_SEQ = 10_485_760;

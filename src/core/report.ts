@@ -3,7 +3,7 @@
  * CLI). One per model. It is plain serialisable data: the CLI prints it as JSON,
  * the panel receives it over the webview protocol.
  */
-import type { ModelKind, Framework, InputSpec, ParamCounts, Shape, TransformerInfo } from './graph';
+import type { ModelKind, Framework, InputSpec, ParamCounts, ProfileOverrides, Shape, TransformerInfo } from './graph';
 import type { EstimateOptions } from './options';
 import type { Finding, SourceRange } from './source';
 import type {
@@ -57,6 +57,8 @@ export interface ModelReport {
   file?: string;
 
   options: EstimateOptions;
+  /** The model's `# profile:` comment, when one applies: its values and where it is (commands rewrite it). */
+  profile?: ProfileOverrides;
   input?: InputSpec;
   transformer?: TransformerInfo;
 

@@ -36,6 +36,7 @@ export function runAnalysisJob(job: AnalysisJob): FileReport {
     devices: job.devices,
     freeDiskBytes: job.freeDiskBytes,
     budgets: { timeMs: job.timeBudgetMs },
+    ignoreProfileComments: job.ignoreProfileComments,
   });
 }
 

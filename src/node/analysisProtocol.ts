@@ -27,6 +27,8 @@ export interface AnalysisJob {
   timeBudgetMs: number;
   /** null: a document with no file system behind it (untitled, virtual): imports are not followed. */
   host: HostConfig | null;
+  /** `# profile:` comments do not override `options` (the panel's controls already start from them). */
+  ignoreProfileComments?: boolean;
 }
 
 export type ToWorker = { type: 'analyze'; id: number; job: AnalysisJob };

@@ -17,6 +17,7 @@ export const COMMAND_IDS = [
   'modelProfiler.hardwareMenu',
   'modelProfiler.applyRecommendation',
   'modelProfiler.revealLayer',
+  'modelProfiler.showMultiGpuPlan',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

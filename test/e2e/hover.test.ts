@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { hoverAtWord, openFile, openWorkbench, poll, screenshot, screenshotOnFailure, type Workbench } from './lib/workbench';
+import { openFile, openWorkbench, poll, screenshot, screenshotOnFailure, type Workbench } from './lib/workbench';
 
 /** The page's own DOM, typed loosely: these callbacks run in the browser. */
 declare const getComputedStyle: (element: unknown) => { opacity: string };
@@ -21,7 +21,7 @@ interface DomNode {
 
 /**
  * Hover `word` on the visible editor line that starts (after indentation) with `lineStart`,
- * and return the hover's text. `hoverAtWord` takes the first occurrence of a word, which
+ * and return the hover's text. `hoverAtWord` takes the topmost occurrence of a word, which
  * in the example is the docstring's mention of the class, not the class itself.
  */
 async function hoverWordOnLine(page: Page, lineStart: string, word: string): Promise<string> {
@@ -104,7 +104,8 @@ describe('hover in the workbench', () => {
   });
 
   it('shows a layer summary over a layer construction line', async () => {
-    const text = await hoverAtWord(wb.page, 'fc1');
+    // The definition line: `fc1` also appears in forward, whose hover describes the outer call.
+    const text = await hoverWordOnLine(wb.page, 'self.fc1 = nn.Linear', 'fc1');
     assert.match(text, /Linear fc1 in MnistCNN/);
     // torch 1.13: Linear(3136, 128) has 401,536 parameters; 64 × 3136 × 128 = 25,690,112 MACs.
     assert.match(text, /Parameters\s+401\.5K \(401,536\)/);

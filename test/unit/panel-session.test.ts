@@ -38,7 +38,10 @@ class FakeSource implements PanelDataSource {
   async listModels() {
     return [...this.models];
   }
-  preferredModelId() {
+  /** What the session passed as its selection on the last call. */
+  preferredAsked: Array<string | undefined> = [];
+  preferredModelId(current?: string) {
+    this.preferredAsked.push(current);
     return this.preferred;
   }
   defaultControls(): PanelControls {
@@ -336,6 +339,15 @@ describe('panel session: following the editor', () => {
     assert.deepEqual(h.posted.map((m) => m.type), ['modelsChanged', 'busy', 'update']);
     assert.equal((h.posted[0] as { selectedModelId?: string }).selectedModelId, MLP.id);
     assert.equal((h.posted[2] as UpdateMessage).modelId, MLP.id);
+  });
+
+  it('tells the data source which model it shows, so a return to that document keeps it', async () => {
+    const h = harness();
+    await ready(h);
+    h.source.preferredAsked.length = 0;
+    h.source.fire('activeEditor');
+    await h.session.idle();
+    assert.deepEqual(h.source.preferredAsked, [GPT.id]);
   });
 
   it('keeps its model when the active editor has none (the panel itself has focus)', async () => {

@@ -17,7 +17,7 @@ import {
 import { memoryChartModel } from '../../src/shared/viewModel/memoryChart';
 import { MEMORY_TERMS } from '../../src/shared/viewModel/memoryTerms';
 import { summaryCards } from '../../src/shared/viewModel/summary';
-import { cleanPoints, interpolate, largestFitting, whatIfModel } from '../../src/shared/viewModel/whatIf';
+import { cleanPoints, interpolate, largestFitting, whatIfFitText, whatIfModel } from '../../src/shared/viewModel/whatIf';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'reports');
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
@@ -119,6 +119,18 @@ describe('summary cards', () => {
     const params = summaryCards(mlp()).find((c) => c.id === 'params')!;
     assert.equal(params.detail, '235.4K trainable · 0 non-trainable · 257 buffers');
     assert.equal(params.title, '235,402 parameters (235,402 trainable, 0 non-trainable, 257 buffer elements)');
+  });
+
+  it('times on a device with throughput figures when the local ones have none (a machine without a GPU)', () => {
+    const report = gpt();
+    const [gpu, ...rest] = report.time;
+    report.time = [{ ...gpu, trainStepSeconds: undefined, inferenceSeconds: undefined, tokensPerSecond: undefined }, ...rest];
+    const time = summaryCards(report).find((c) => c.id === 'time')!;
+    assert.equal(time.exact, report.time[1].trainStepSeconds);
+    assert.equal(time.value, '56.1 ms');
+    // Chosen explicitly, the device without figures says so instead of showing a utilisation.
+    const chosen = summaryCards(report, { deviceId: gpu.deviceId }).find((c) => c.id === 'time')!;
+    assert.deepEqual([chosen.label, chosen.value, chosen.detail], ['Step time', '—', 'NVIDIA GeForce GTX 1650 · no throughput figures']);
   });
 
   it('never shows NaN when the engine sent a non-finite time', () => {
@@ -255,6 +267,13 @@ describe('what-if chart', () => {
     assert.deepEqual([byId['a100-80gb'].x, byId['a100-80gb'].beyondRange], [159, true]);
     assert.deepEqual(m.current, { x: 8, y: batchCurve()[3].trainBytes });
     assert.match(m.ariaLabel, /NVIDIA GeForce GTX 1650: largest batch that fits: 2/);
+    assert.match(whatIfFitText(m), /^largest batch that fits: NVIDIA GeForce GTX 1650 2 · .*A100 80GB ≥ 159/);
+  });
+
+  it('says so in the subtitle when no device fits even the first point', () => {
+    const marker = { deviceId: 'local-gpu-0', name: 'GTX 1650', x: 0, beyondRange: false, source: 'fit' as const };
+    assert.equal(whatIfFitText({ axis: 'seq', markers: [marker] }), 'no device fits at any sequence length');
+    assert.equal(whatIfFitText({ axis: 'batch', markers: [] }), '');
   });
 
   it('agrees with the engine: the curve crosses the GTX 1650 line between batch 2 and 4', () => {

@@ -5,7 +5,7 @@ import { formatBytes, formatExact } from '../../src/core/format';
 import type { ChartId, WhatIfCurve } from '../../src/shared/protocol';
 import { formatChartModel } from '../../src/shared/viewModel/formats';
 import { memoryChartModel } from '../../src/shared/viewModel/memoryChart';
-import { whatIfModel } from '../../src/shared/viewModel/whatIf';
+import { whatIfFitText, whatIfModel } from '../../src/shared/viewModel/whatIf';
 import type { CapacityLine } from '../../src/shared/viewModel/capacity';
 import { formatChartConfig } from '../charts/formatChart';
 import { memoryChartConfig } from '../charts/memoryChart';
@@ -60,15 +60,7 @@ export class ChartsSection {
         config: whatIfChartConfig(whatIf, theme),
         ariaLabel: whatIf.ariaLabel,
         table: whatIf.table,
-        subtitle: [
-          whatIf.markers
-            .filter((m) => m.x > 0)
-            .map((m) => `${m.name}: ${m.beyondRange ? '≥ ' : ''}${formatExact(m.x)}`)
-            .join(' · '),
-          offScaleText(whatIf.offScaleLines),
-        ]
-          .filter(Boolean)
-          .join(' · ') || `largest ${whatIf.axis === 'batch' ? 'batch' : 'sequence length'} that fits`,
+        subtitle: [whatIfFitText(whatIf), offScaleText(whatIf.offScaleLines)].filter(Boolean).join(' · '),
       },
       curve ? 'The what-if curve has no points to draw.' : 'No what-if curve for this model.',
     );

@@ -125,6 +125,7 @@ export function buildModelReport(
   };
   if (graph.file) report.file = graph.file;
   if (graph.input) report.input = graph.input;
+  if (graph.profile) report.profile = graph.profile;
   if (graph.transformer) report.transformer = graph.transformer;
   return report;
 }

@@ -20,12 +20,14 @@
  * default). A model evaluated while others wait may use half the time left, and so
  * may the document's top level, so one runaway constructor cannot starve the rest.
  */
+import { registerCache } from '../caches';
 import type { ModelGraph, ProfileOverrides } from '../graph';
 import type { EstimateOptions } from '../options';
 import { hasProfileComment, parseProfileComment } from '../profileComment';
 import type { Loc } from '../python/ast';
 import type { Budgets } from '../python/interp';
 import { newSink } from '../python/interp';
+import { strongHash } from '../python/dependencies';
 import { isParserReady } from '../python/parser';
 import { parseModule } from '../python/parseModule';
 import { PySession } from '../python/session';
@@ -37,6 +39,7 @@ import './keras/index';
 import { PYTORCH_PLUGIN } from './pytorch/discover';
 import { TRANSFORMERS_PLUGIN } from './transformers/plugin';
 import { torchPackage } from './pytorch/package';
+import { ModelCacheScope } from './modelCache';
 import { registerFramework, registeredFrameworks, registryVersion, type DiscoveryContext, type Guarded } from './registry';
 
 export interface EvaluateContext {
@@ -47,6 +50,13 @@ export interface EvaluateContext {
   /** batch, seq and input drive the shapes. */
   options: EstimateOptions;
   budgets?: Partial<{ steps: number; depth: number; timeMs: number }>;
+  /**
+   * Leave `# profile:` comments out of the models' options (their errors are still reported):
+   * for callers whose `options` already hold the comment's values, changed on purpose (the panel's controls).
+   */
+  ignoreProfileComments?: boolean;
+  /** Only these models are wanted (CLI --model): plug-ins may skip evaluating the others. */
+  models?: string[];
 }
 
 /** Share of the time left that running the document's top level may take (withTimeShare). */
@@ -60,6 +70,8 @@ registerFramework(TRANSFORMERS_PLUGIN);
 
 let session: PySession | undefined;
 let sessionVersion = -1;
+// Evaluated imports are cached by content in the session's loader.
+registerCache(() => session?.loader.dropFileCache());
 
 function getSession(budgets: Budgets): PySession {
   if (!session || sessionVersion !== registryVersion()) {
@@ -96,6 +108,35 @@ function budgetFinding(e: BudgetExceeded, what: string): Finding {
   return f;
 }
 
+/** A host that notes every question asked and its answer: what the evaluation read of other files. */
+function recordingHost(host: SourceHost, queries: Map<string, string>): SourceHost {
+  return {
+    importRoots: host.importRoots,
+    readFile(path) {
+      const text = host.readFile(path);
+      queries.set(`read ${path}`, text === undefined ? '-' : strongHash(text));
+      return text;
+    },
+    isFile(path) {
+      const yes = host.isFile(path);
+      queries.set(`file ${path}`, String(yes));
+      return yes;
+    },
+    isDirectory(path) {
+      const yes = host.isDirectory(path);
+      queries.set(`dir ${path}`, String(yes));
+      return yes;
+    },
+  };
+}
+
+/** Inputs of the evaluation besides the document's statements: profile comments and what was read of other files. */
+function evaluationContext(profiles: Map<number, ProfileOverrides>, queries: Map<string, string>): string {
+  const parts = [JSON.stringify([...profiles])];
+  for (const [q, a] of [...queries].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) parts.push(`${q}=${a}`);
+  return parts.join('\n');
+}
+
 export function evaluateModels(text: string, ctx: EvaluateContext): { graphs: ModelGraph[]; findings: Finding[] } {
   const findings: Finding[] = [];
   try {
@@ -115,14 +156,15 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   const budgets: Budgets = { ...DEFAULT_BUDGETS, ...ctx.budgets };
   const s = getSession(budgets);
   const interp = s.interp;
-  s.begin(ctx.file, ctx.host, budgets);
+  const queries = new Map<string, string>();
+  s.begin(ctx.file, recordingHost(ctx.host, queries), budgets);
   torchPackage(interp); // built once, before the clock starts
   const start = Date.now();
   interp.startClock(start);
   const fileSink = interp.sink;
 
   // Reading may use half of the time budget; running and profiling the models get the rest.
-  const ast = parseModule(text, start + budgets.timeMs / 2);
+  const ast = parseModule(text, start + budgets.timeMs / 2, true);
   if (ast.truncatedAtLine !== undefined) {
     fileFindings.push({
       severity: 'warning',
@@ -154,6 +196,7 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   });
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
   const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
+    if (ctx.ignoreProfileComments) return undefined;
     if (profiles.has(nameLine)) return profiles.get(nameLine);
     if (profiles.has(startLine)) return profiles.get(startLine);
     for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (profiles.has(l)) return profiles.get(l);
@@ -223,6 +266,13 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   } finally {
     interp.depth = 0;
   }
+
+  // Models whose source did not change are not evaluated again (see modelCache.ts).
+  // Comments the caller ignores do not shape the models, so they are not part of the key either.
+  const appliedProfiles = ctx.ignoreProfileComments ? new Map<number, ProfileOverrides>() : profiles;
+  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(appliedProfiles, queries));
+  dctx.hostQueries = () => queries.size;
+  if (ctx.models && ctx.models.length > 0) dctx.only = new Set(ctx.models);
 
   const graphs: ModelGraph[] = [];
   for (const p of registeredFrameworks()) {

@@ -14,6 +14,7 @@ import type { Interp } from '../python/interp';
 import type { ParsedModule } from '../python/parseModule';
 import type { ModuleFactory } from '../python/stdlib';
 import type { ModuleV, Value } from '../python/values';
+import type { ModelCacheScope } from './modelCache';
 import type { Finding } from '../source';
 import type { SourceHost } from '../sourceHost';
 
@@ -54,6 +55,12 @@ export interface DiscoveryContext {
   timeLeft(): boolean;
   /** Convert a lowered-AST location to a SourceRange. */
   range(loc: Loc): ModelGraph['range'];
+  /** Results of earlier analyses, for models whose source did not change (absent: evaluate everything). */
+  modelCache?: ModelCacheScope;
+  /** How many distinct files the analysis has asked the host about so far (a model that imports lazily is not cached). */
+  hostQueries?(): number;
+  /** Only these models are wanted (absent: all). A plug-in may skip the others, or still list them. */
+  only?: Set<string>;
 }
 
 export interface FrameworkPlugin {

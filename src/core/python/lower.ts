@@ -48,15 +48,21 @@ export class Lowerer {
     const body: Stmt[] = [];
     let tooDeep: Loc | undefined;
     for (const c of named(root)) {
-      try {
-        body.push(...this.stmt(c));
-      } catch (e) {
-        if (!(e instanceof TooDeep)) throw e;
-        tooDeep ??= e.loc;
-        body.push({ k: 'error', loc: loc(c) });
-      }
+      const one = this.topLevel(c);
+      body.push(...one.body);
+      tooDeep ??= one.tooDeep;
     }
     return { body, errors: this.errors, tooDeep };
+  }
+
+  /** One top-level statement, as `module` lowers it: nesting too deep becomes an error statement. */
+  topLevel(c: SyntaxNode): { body: Stmt[]; tooDeep?: Loc } {
+    try {
+      return { body: this.stmt(c) };
+    } catch (e) {
+      if (!(e instanceof TooDeep)) throw e;
+      return { body: [{ k: 'error', loc: loc(c) }], tooDeep: e.loc };
+    }
   }
 
   private enter(n: SyntaxNode): void {

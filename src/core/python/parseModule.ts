@@ -7,8 +7,10 @@
  * chunks (statements that start at column 0) and every chunk is kept; the
  * chunks that still fail are reported with their lines.
  */
+import { registerCache } from '../caches';
 import type { Loc, Module, Stmt } from './ast';
 import { Lowerer } from './lower';
+import { lowerReusingStatements, parseReusingLast } from './incrementalParse';
 import { parsePython } from './parser';
 
 export interface ParsedModule extends Module {
@@ -23,6 +25,7 @@ export const CHUNKED_PARSE_CHARS = 512 * 1024;
 
 const CACHE_LIMIT = 64;
 const cache = new Map<string, ParsedModule>();
+registerCache(() => cache.clear());
 
 /** Continuation keywords: a column-0 line starting with one belongs to the statement before it. */
 const CONTINUES = /^(else\b|elif\b|except\b|finally\b|case\b)/;
@@ -108,11 +111,20 @@ function lowerText(text: string): { module: Module; hasError: boolean } {
   }
 }
 
+/** The whole file: re-parsed incrementally after an edit, unchanged statements not lowered again. */
+function lowerWhole(text: string): { module: Module; hasError: boolean } {
+  const tree = parseReusingLast(text);
+  if (tree.rootNode.hasError) return { module: new Lowerer().module(tree.rootNode), hasError: true };
+  return { module: lowerReusingStatements(tree, text), hasError: false };
+}
+
 /**
  * Parse a whole file. `deadline` (ms since epoch) bounds the work for very large
  * files: they are read chunk by chunk and reading stops at the deadline.
+ * `edited`: the text is the next version of the document parsed last with `edited`
+ * (the document being analysed, not an import): its tree and statements are re-used.
  */
-export function parseModule(text: string, deadline = Infinity): ParsedModule {
+export function parseModule(text: string, deadline = Infinity, edited = false): ParsedModule {
   const hit = cache.get(text);
   if (hit) {
     cache.delete(text);
@@ -122,7 +134,7 @@ export function parseModule(text: string, deadline = Infinity): ParsedModule {
   let result: ParsedModule;
   if (text.length > CHUNKED_PARSE_CHARS) result = chunked(text, deadline);
   else {
-    const whole = lowerText(text);
+    const whole = edited ? lowerWhole(text) : lowerText(text);
     result = whole.hasError ? chunked(text, deadline) : { ...whole.module, brokenChunks: [] };
   }
   // Partial results are not kept, nor are very large files (their trees are large too).

@@ -17,7 +17,6 @@
 import { cpus, freemem, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import * as si from 'systeminformation';
 import type { GpuInfo, HardwareProfile } from '../../core/hardware/types';
 import {
   expandMigSlices,
@@ -32,6 +31,14 @@ import { parseRocmSmiJson, ROCM_QUERY_ARGS } from '../../core/hardware/rocmSmi';
 import { finishGpus, gpusFromControllers } from '../../core/hardware/localGpus';
 import { runTool } from './runTool';
 import { detectEnvironment } from './environment';
+
+/**
+ * systeminformation, loaded on first use: its module graph is large, and neither the
+ * extension's activation nor `model-profiler profile --no-detect` needs it.
+ */
+function si(): typeof import('systeminformation') {
+  return require('systeminformation') as typeof import('systeminformation');
+}
 
 export interface ProbeOptions {
   /** Folder whose volume's free space is reported. */
@@ -87,7 +94,7 @@ interface Part<T> {
 }
 
 async function probeCpu(deadline: number, timeoutMs: number): Promise<Part<HardwareProfile['cpu']>> {
-  const r = await beforeDeadline(() => si.cpu(), deadline);
+  const r = await beforeDeadline(() => si().cpu(), deadline);
   if (r.ok && r.value.cores > 0) {
     const model = `${r.value.manufacturer ?? ''} ${r.value.brand ?? ''}`.replace(/\s+/g, ' ').trim();
     const cpu: HardwareProfile['cpu'] = { model: model || (cpus()[0]?.model ?? 'unknown CPU'), cores: r.value.cores };
@@ -104,7 +111,7 @@ async function probeCpu(deadline: number, timeoutMs: number): Promise<Part<Hardw
 }
 
 async function probeRam(deadline: number, timeoutMs: number): Promise<Part<HardwareProfile['ram']>> {
-  const r = await beforeDeadline(() => si.mem(), deadline);
+  const r = await beforeDeadline(() => si().mem(), deadline);
   if (r.ok && r.value.total > 0) {
     const available = r.value.available > 0 ? r.value.available : r.value.free;
     return { value: { totalBytes: r.value.total, availableBytes: available }, notes: [], sources: [] };
@@ -189,7 +196,7 @@ async function queryRocm(deadline: number): Promise<Part<GpuInfo[]> & { missing:
 }
 
 async function scanDisplayAdapters(deadline: number, timeoutMs: number): Promise<Part<GpuInfo[]>> {
-  const r = await beforeDeadline(() => si.graphics(), deadline);
+  const r = await beforeDeadline(() => si().graphics(), deadline);
   if (!r.ok) return { value: [], notes: [`Display adapter scan ${whyNot(r, timeoutMs, '')}`], sources: [] };
   const { gpus, notes } = gpusFromControllers(r.value?.controllers ?? []);
   return { value: gpus, notes, sources: gpus.length > 0 ? ['systeminformation'] : [] };
@@ -222,6 +229,8 @@ function appleSiliconFallback(gpus: GpuInfo[], cpuModel: string): GpuInfo[] {
 
 export async function probeHardware(opts: ProbeOptions): Promise<HardwareProfile> {
   const timeoutMs = Number.isFinite(opts.timeoutMs) ? Math.min(120_000, Math.max(100, opts.timeoutMs)) : 5000;
+  // Loading the library is not part of the probe's time limit.
+  si();
   const deadline = Date.now() + timeoutMs;
   const [cpu, ram, disk, gpus] = await Promise.all([
     probeCpu(deadline, timeoutMs),

@@ -36,7 +36,13 @@ export interface SummaryCard {
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
 
-/** The time estimate for a device id, else the first local device's, else the first. */
+/** True when the estimate has a time: devices without throughput figures (system RAM) have none. */
+const timed = (t: TimeEstimate): boolean => finite(t.trainStepSeconds) || finite(t.inferenceSeconds) || finite(t.tokensPerSecond);
+
+/**
+ * The time estimate for a device id; else the first local device with a time, else
+ * any device with one (a chosen target), else the first local device, else the first.
+ */
 export function pickTimeEstimate(
   report: Pick<ModelReport, 'time' | 'fit'>,
   deviceId?: string,
@@ -44,7 +50,12 @@ export function pickTimeEstimate(
   const byId = deviceId ? report.time.find((t) => t.deviceId === deviceId) : undefined;
   if (byId) return byId;
   const local = new Set(report.fit.filter((f) => f.local).map((f) => f.deviceId));
-  return report.time.find((t) => local.has(t.deviceId)) ?? report.time[0];
+  return (
+    report.time.find((t) => local.has(t.deviceId) && timed(t)) ??
+    report.time.find(timed) ??
+    report.time.find((t) => local.has(t.deviceId)) ??
+    report.time[0]
+  );
 }
 
 const VERDICT_RANK: Record<Verdict, number> = { fits: 0, 'fits-with-changes': 1, 'does-not-fit': 2 };
@@ -107,11 +118,15 @@ function timeCard(report: ModelReport, deviceId?: string): SummaryCard {
     };
   }
   const seconds = finite(t.inferenceSeconds) ? t.inferenceSeconds : t.trainStepSeconds;
+  if (!finite(seconds)) {
+    // No utilisation or bound to state: nothing was timed.
+    return { ...base, label: report.options.mode === 'train' ? 'Step time' : 'Forward time', value: '—', detail: `${t.deviceName} · no throughput figures`, title: t.explain };
+  }
   return {
     ...base,
     label: 'Forward time',
-    value: finite(seconds) ? formatDuration(seconds) : '—',
-    exact: finite(seconds) ? seconds : undefined,
+    value: formatDuration(seconds),
+    exact: seconds,
     detail: `${t.deviceName} · ${utilisation}`,
     title: t.explain,
   };

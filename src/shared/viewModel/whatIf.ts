@@ -175,6 +175,15 @@ function markerText(m: FitMarker, noun: string): string {
   return m.beyondRange ? `fits at least ${formatExact(m.x)}` : `largest ${noun} that fits: ${formatExact(m.x)}`;
 }
 
+/** The chart's subtitle: "largest batch that fits: RTX 4090 24 · RAM 653", or that none does. */
+export function whatIfFitText(model: Pick<WhatIfModel, 'axis' | 'markers'>): string {
+  const { noun } = AXIS_LABELS[model.axis];
+  if (model.markers.length === 0) return '';
+  const fitting = model.markers.filter((m) => m.x > 0);
+  if (fitting.length === 0) return `no device fits at any ${noun}`;
+  return `largest ${noun} that fits: ${fitting.map((m) => `${m.name} ${m.beyondRange ? '≥ ' : ''}${formatExact(m.x)}`).join(' · ')}`;
+}
+
 function whatIfAriaLabel(axis: CurveAxis, selected: WhatIfSeries, markers: FitMarker[]): string {
   const { noun } = AXIS_LABELS[axis];
   const first = selected.points[0];

@@ -69,10 +69,12 @@ export interface ReportRequest {
 }
 
 export interface WhatIf {
-  /** Options on top of the settings (a `# profile:` comment still overrides them per model). */
+  /** Options on top of the settings (a `# profile:` comment still overrides them per model, unless `ignoreProfileComments`). */
   options?: Partial<EstimateOptions>;
   /** Devices instead of the provider's. */
   devices?: DeviceSpec[];
+  /** The options already hold the comments' values, changed on purpose (the panel's controls): the comments do not override them. */
+  ignoreProfileComments?: boolean;
 }
 
 export interface AnalysisServiceOptions {
@@ -226,10 +228,13 @@ export class AnalysisService implements vscode.Disposable {
     // A batch asked for here is a person's choice: it beats an example call's batch.
     if (change.options?.batch !== undefined) options.batchFromUser = true;
     const devices = change.devices ?? this.devices();
-    const memoKey = JSON.stringify([snap.cacheKey, snap.versionKey, this.generationCounter, options, devices.map((d) => [d.id, d.memoryBytes])]);
+    const ignoreProfileComments = change.ignoreProfileComments === true;
+    const memoKey = JSON.stringify([snap.cacheKey, snap.versionKey, this.generationCounter, options, devices.map((d) => [d.id, d.memoryBytes]), ignoreProfileComments]);
     let pending = this.whatIf.get(memoKey);
     if (!pending) {
-      pending = this.client.analyze(this.jobFor(snap, config, options, devices));
+      const job = this.jobFor(snap, config, options, devices);
+      if (ignoreProfileComments) job.ignoreProfileComments = true;
+      pending = this.client.analyze(job);
       this.whatIf.set(memoKey, pending);
       if (this.whatIf.size > WHAT_IF_MEMO) this.whatIf.delete(this.whatIf.keys().next().value!);
     }

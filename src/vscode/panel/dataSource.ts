@@ -40,10 +40,12 @@ export interface PanelDataSource {
   listModels(): Promise<ModelSummary[]>;
   /**
    * The model the person is looking at: the one under the cursor in the active
-   * editor, else its first. Undefined when the active editor has none (for example
-   * while the panel itself has focus): the panel then keeps its selection.
+   * editor; else `current` (the panel's selection) when it is a model of that editor's
+   * document, so coming back to the document keeps the model picked in the panel; else
+   * the document's first. Undefined when the active editor has none (for example while
+   * the panel itself has focus): the panel then keeps its selection.
    */
-  preferredModelId(): string | undefined;
+  preferredModelId(current?: string): string | undefined;
   /**
    * Controls from the settings (and the model's `# profile:` comment) before the
    * panel's own changes. `modelId` is "" when no model is selected: settings only.

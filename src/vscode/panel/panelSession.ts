@@ -287,7 +287,7 @@ export class PanelSession {
   /** Keeps the selection when it still exists; else the preferred model, else the first. */
   private chooseSelection(change: PanelChange['kind'] | undefined): void {
     const ids = new Set(this.models.map((m) => m.id));
-    const preferred = this.source.preferredModelId();
+    const preferred = this.source.preferredModelId(this.selectedId);
     if (change === 'activeEditor' && preferred && ids.has(preferred)) this.selectedId = preferred;
     else if (!this.selectedId || !ids.has(this.selectedId)) {
       this.selectedId = preferred && ids.has(preferred) ? preferred : this.models[0]?.id;

@@ -1,12 +1,13 @@
 /**
  * The profiler panel in VS Code: creates (or restores after a reload) the webview
- * panel, gives it the strict HTML, and connects a PanelSession to the webview, the
- * editor events it follows, and the editor actions it asks for.
+ * panel, gives it the strict HTML, and connects a PanelSession to the webview and
+ * the editor actions it asks for. What the panel follows (typing, the active editor,
+ * settings) reaches the session through the data source's onDidChange.
  *
- * Usage from the extension's activate():
- *   const panel = registerProfilerPanel(context, analysisService);
- *   context.subscriptions.push(panel,
- *     vscode.commands.registerCommand('modelProfiler.openPanel', (modelId?: string) => panel.open(modelId)));
+ * The extension registers it during activate() (src/vscode/panelCommands.ts), so the
+ * serializer can restore a panel after a window reload:
+ *   const panel = registerProfilerPanel(context, createPanelDataSource(analysis, hardware));
+ *   'modelProfiler.openPanel': (arg) => panel.open(panelModelArg(arg))
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -15,6 +16,7 @@ import { readViewState } from '../../shared/viewState';
 import type { ControlsStore, PanelDataSource } from './dataSource';
 import { panelHtml } from './panelHtml';
 import { PanelSession, type PanelActions } from './panelSession';
+import { revealLine } from './reveal';
 
 export interface ProfilerPanelController extends vscode.Disposable {
   /** Opens the panel beside the editor (or reveals it), on `modelId` when given. */
@@ -56,28 +58,10 @@ const THEME_KINDS: Record<number, ThemeKind> = {
   4: 'high-contrast-light',
 };
 
-/** A finding's or layer's file: an absolute path, or a URI string. */
-function fileUri(file: string): vscode.Uri {
-  const isWindowsPath = /^[a-zA-Z]:[\\/]/.test(file);
-  return !isWindowsPath && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file) ? vscode.Uri.parse(file, true) : vscode.Uri.file(file);
-}
-
 function editorActions(log: (m: string) => void): PanelActions {
   return {
-    async reveal({ documentUri, file, line }) {
-      const uri = file ? fileUri(file) : documentUri ? vscode.Uri.parse(documentUri, true) : undefined;
-      if (!uri) return;
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const index = Math.min(Math.max(0, line - 1), Math.max(0, doc.lineCount - 1));
-      const text = doc.lineAt(index);
-      const range = new vscode.Range(index, text.firstNonWhitespaceCharacterIndex, index, text.range.end.character);
-      const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-      const editor = await vscode.window.showTextDocument(doc, {
-        viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One,
-        selection: range,
-        preserveFocus: false,
-      });
-      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    async reveal(target) {
+      await revealLine(target);
     },
     async saveFile(suggestedName, content, filter) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -121,17 +105,6 @@ export function registerProfilerPanel(
       // Listen before the HTML loads, so the page's `ready` cannot be missed.
       webview.onDidReceiveMessage((m: unknown) => session.handleMessage(m)),
       panel.onDidChangeViewState((e) => session.onVisibilityChanged(e.webviewPanel.visible)),
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor) session.notifyChange('activeEditor');
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && (e.document.languageId === 'python' || e.document.uri.path.endsWith('.ipynb'))) {
-          session.notifyChange('document');
-        }
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('modelProfiler')) session.notifyChange('settings');
-      }),
     ];
     panel.onDidDispose(() => {
       session.dispose();

@@ -118,6 +118,8 @@ export async function hoverAtWord(page: Page, word: string, ms = 60_000): Promis
   const box = await page.evaluate((w: string) => {
     const pattern = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
     const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    // The editor recycles line elements, so DOM order is not screen order: keep the topmost match.
+    let best: { x: number; y: number; width: number; height: number } | undefined;
     for (let i = 0; i < lines.length; i++) {
       const walker = document.createTreeWalker(lines[i]!, 4 /* NodeFilter.SHOW_TEXT */);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -127,10 +129,11 @@ export async function hoverAtWord(page: Page, word: string, ms = 60_000): Promis
         range.setStart(node, match.index);
         range.setEnd(node, match.index + w.length);
         const r = range.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
+        if (!best || r.y < best.y) best = { x: r.x, y: r.y, width: r.width, height: r.height };
+        break;
       }
     }
-    return undefined;
+    return best;
   }, word);
   assert.ok(box, `"${word}" is not on a visible line of the active editor`);
   const x = box.x + box.width / 2;

@@ -130,11 +130,30 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     }
   }
 
+  // Only the models asked for, unless one of them takes its arguments from the others.
+  const only = ctx.only;
+  if (only && entries.some((e) => only.has(e.name)) && !entries.some((e) => only.has(e.name) && e.missing?.length)) {
+    for (let i = entries.length - 1; i >= 0; i--) if (!only.has(entries[i]!.name)) entries.splice(i, 1);
+  }
   // Classes that need arguments go last: other models' constructors may instantiate them.
   const order = entries.map((e, i) => ({ e, i })).sort((a, b) => Number(!!a.e.missing?.length) - Number(!!b.e.missing?.length) || a.i - b.i);
+  const cache = ctx.modelCache;
+  const keys = new Map<Entry, string | undefined>();
+  for (const { e } of order) keys.set(e, cache?.keyFor(`${e.kind} ${e.name}`, e.loc, e.missing?.length ? e.name : undefined));
+  // A class that takes its arguments from an instantiation seen while other models are
+  // built needs those models evaluated first: earlier results serve only when every
+  // such class is unchanged too.
+  const reuse = cache !== undefined && order.every(({ e }) => !e.missing?.length || (keys.get(e) !== undefined && cache.has(keys.get(e)!)));
   const graphs: ModelGraph[] = [];
   const skipped: Entry[] = [];
   for (const [index, { e }] of order.entries()) {
+    const key = keys.get(e);
+    const hit = reuse && key !== undefined ? cache!.get(key) : undefined;
+    if (hit) {
+      if (hit.notProfiled) missingArgumentsFinding(ctx, e);
+      if (hit.graph) graphs.push(hit.graph);
+      continue;
+    }
     if (!ctx.timeLeft()) {
       skipped.push(e);
       continue;
@@ -143,19 +162,28 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
       const inst = e.cls ? obs.instantiations.get(e.cls) : undefined;
       if (inst) e.make = () => interp.call(e.cls!, inst.args, inst.kwargs, e.nameLoc);
       else {
-        interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
+        missingArgumentsFinding(ctx, e);
+        if (key !== undefined) cache!.set(key, { notProfiled: true });
         continue;
       }
     }
+    const queriesBefore = ctx.hostQueries?.();
     // While other models wait, one may take only half the time left.
     const g = profileEntry(ctx, rt, e, obs, index < order.length - 1 ? 0.5 : 1);
     if (g) graphs.push(g);
+    // A model that read other files while it was built (a lazy import) is evaluated every
+    // time, and so is one a budget cut short (the next analysis may have the time to finish it).
+    if (key !== undefined && ctx.hostQueries?.() === queriesBefore && !g?.findings.some((f) => f.code.startsWith('budget-'))) cache!.set(key, { graph: g });
   }
   if (skipped.length) {
     const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
     interp.finding('warning', 'budget-time', `The time budget ran out before ${skipped.length} model(s) were evaluated: ${names}`, skipped[0]!.nameLoc);
   }
   return graphs;
+}
+
+function missingArgumentsFinding(ctx: DiscoveryContext, e: Entry): void {
+  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing!.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
 }
 
 function hasWeights(rt: TorchRuntime, m: InstV): boolean {

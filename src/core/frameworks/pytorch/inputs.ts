@@ -35,8 +35,20 @@ export interface DatasetHint {
   name: string;
 }
 
+/** The last document's hint: every model of a file asks for it, and the scan is over the whole text. */
+let lastHint: { text: string; hint: DatasetHint } | undefined;
+
 /** Dataset names in the source decide the image size of an inferred input. */
 export function datasetHint(text: string): DatasetHint {
+  if (lastHint?.text === text) return { ...lastHint.hint };
+  const hint = scanDatasetNames(text);
+  lastHint = { text, hint };
+  return { ...hint };
+}
+
+function scanDatasetNames(text: string): DatasetHint {
+  // One cheap pass first: most files name no dataset, and the word-bounded patterns are slow on long text.
+  if (!/mnist|cifar|stl-?10/i.test(text)) return { size: 224, name: 'ImageNet' };
   if (/\b(Fashion|K|E|Q)?MNIST\b/i.test(text)) return { size: 28, name: 'MNIST' };
   if (/\bCIFAR-?(10|100)?\b/i.test(text)) return { size: 32, name: 'CIFAR' };
   if (/\bSTL-?10\b/i.test(text)) return { size: 96, name: 'STL-10' };

@@ -157,15 +157,17 @@ export interface RowDef {
 
 /** A LayerSpec from a row written against RowArgs. */
 export function defineRow(def: RowDef): LayerSpec {
-  const defaults = defaultsOf(def.signature);
-  const callDefaults = def.forwardSignature ? defaultsOf(def.forwardSignature) : {};
-  const read = (args: Args) => new RowArgs(def.type, args, defaults);
+  // Signatures are parsed on first use: the catalog has hundreds of rows and a run uses a few.
+  let defaults: Args | undefined;
+  let callDefaults: Args | undefined;
+  const read = (args: Args) => new RowArgs(def.type, args, (defaults ??= defaultsOf(def.signature)));
   const spec: LayerSpec = {
     framework: 'pytorch',
     type: def.type,
     signature: def.signature,
     weights: (args, inputs) => (def.weights ? def.weights(read(args), inputs) : []),
-    forward: (args, inputs, call) => def.forward(read(args), inputs, new RowArgs(def.type, call ?? {}, callDefaults)),
+    forward: (args, inputs, call) =>
+      def.forward(read(args), inputs, new RowArgs(def.type, call ?? {}, (callDefaults ??= def.forwardSignature ? defaultsOf(def.forwardSignature) : {}))),
   };
   if (def.aliases) spec.aliases = def.aliases;
   if (def.forwardSignature) spec.forwardSignature = def.forwardSignature;
