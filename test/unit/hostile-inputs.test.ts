@@ -180,6 +180,24 @@ describe('hostile input: every case ends with a report, through analyzeDocument 
     assert.equal(model(a, 'Fine').partial, false);
   });
 
+  it('a model a budget cut short is evaluated again by the next analysis, not kept from the last one', () => {
+    const path = join(HOSTILE, 'runaway_loops.py');
+    const text = readFileSync(path, 'utf8');
+    const trillion = (timeMs: number) => {
+      const report = analyzeDocument({ file: path, text, host: NO_FILES, options: DEFAULT_OPTIONS, devices: fuzzDevices(), budgets: { timeMs } });
+      return model({ report, ms: 0, json: JSON.parse(reportJson(report)) }, 'Trillion');
+    };
+    // Warm the interpreter on another text (its own cache entries) so the short budget is not spent starting up.
+    analyzeDocument({ file: path, text: `${text}\n# warm-up\n`, host: NO_FILES, options: DEFAULT_OPTIONS, devices: fuzzDevices(), budgets: { timeMs: ROOMY_MS } });
+    const short = trillion(BUDGET_MS);
+    const long = trillion(ROOMY_MS);
+    budgetFinding(short);
+    budgetFinding(long);
+    // Linear(4, 4) = 20, then as many Linear(8, 8) = 72 as each budget allowed: six
+    // times the time gives more of them (the same count would be the first graph again).
+    assert.ok(long.params.total > short.params.total, `${short.params.total} then ${long.params.total}`);
+  });
+
   it('mutually recursive module classes: the call-depth budget ends them, the other model is exact', () => {
     const a = fixture('mutual_recursion.py');
     for (const name of ['Ping', 'Pong']) {

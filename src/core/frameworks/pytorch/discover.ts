@@ -171,9 +171,8 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
     // While other models wait, one may take only half the time left.
     const g = profileEntry(ctx, rt, e, obs, index < order.length - 1 ? 0.5 : 1);
     if (g) graphs.push(g);
-    // A model that read other files while it was built (a lazy import) is evaluated every
-    // time, and so is one a budget cut short (the next analysis may have the time to finish it).
-    if (key !== undefined && ctx.hostQueries?.() === queriesBefore && !g?.findings.some((f) => f.code.startsWith('budget-'))) cache!.set(key, { graph: g });
+    // A model that read other files while it was built (a lazy import) is evaluated every time.
+    if (key !== undefined && ctx.hostQueries?.() === queriesBefore) cache!.set(key, { graph: g });
   }
   if (skipped.length) {
     const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
