@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test layer, in order, each timed:
-//   prerequisites  system packages (apt-get on Debian as root) and the code-server cache
+//   prerequisites  npm dependencies (npm ci in a fresh clone), system packages (apt-get on
+//                  Debian as root) and the code-server cache
 //   lint           eslint
 //   check-types    tsc --noEmit
 //   unit           mocha over test/unit (plain Node, the engine)
@@ -8,9 +9,11 @@
 //   e2e            the packaged .vsix in the workbench, driven by Playwright
 // A failing layer does not stop the later ones, and none is ever skipped: the run
 // fails when any layer fails. With CI=true, a left-over `.only` fails the run.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureCodeServer, isCodeServerInstalled } from './lib/codeServer.mjs';
 import { ROOT } from './lib/paths.mjs';
-import { run } from './lib/processes.mjs';
+import { run, runChecked } from './lib/processes.mjs';
 import { ensurePrerequisites, MissingPrerequisites } from './lib/system.mjs';
 
 const ci = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -35,6 +38,11 @@ function banner(text) {
 }
 
 async function prerequisites() {
+  // A fresh clone has no node_modules: install exactly the lockfile (which also builds dist/).
+  if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) {
+    console.log('node_modules is missing: running npm ci');
+    await runChecked('npm', ['ci'], { cwd: ROOT, timeoutMs: 15 * MINUTE, label: 'npm ci' });
+  }
   await ensurePrerequisites({ needBuild: !isCodeServerInstalled() });
   await ensureCodeServer();
 }

@@ -201,6 +201,12 @@ MANIFEST = {
         Model('StackedRNNCells', 'class', [In(12, 10)]),
     ],
     'vae.py': [Model('VAE', 'class', [In(1, 28, 28)])],
+    'transformer_decoder.py': [
+        Model('EncoderDecoderLM', 'class', [In(16, ints=1000)]),
+        Model('block', 'instance', [In(10, 96), In(7, 64), In(7, 48)], batch=2),
+    ],
+    'evaluator_constructs.py': [Model('ConstructNet', 'class', [In(3, 48, 48)])],
+    'forward_ops.py': [Model('MixedOps', 'class', [In(12, 32)])],
 }
 
 BROKEN = re.compile(r'^# fixture: broken-begin$.*?^# fixture: broken-end$\n', re.S | re.M)

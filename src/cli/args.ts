@@ -147,6 +147,7 @@ export function parseArgs(argv: string[]): CliArgs {
     if (args.file !== undefined) throw new UsageError(`one file at a time: got "${args.file}" and "${token}"`);
     args.file = token;
   }
+  if (args.explicit.size > 0) args.options.overridesProfile = [...args.explicit];
   if ((args.command === 'profile' || args.command === 'fits') && args.file === undefined) {
     throw new UsageError(`${args.command} needs a FILE (a .py file, a .ipynb notebook or a transformers config.json)`);
   }

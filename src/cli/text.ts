@@ -97,6 +97,8 @@ export function renderModel(report: ModelReport, maxDepth: number): string {
   const ckpt = report.storage.checkpointBytes;
   const shown = CHECKPOINT_FORMATS.filter((f) => ckpt[f] !== undefined).map((f) => `${f} ${formatBytes(ckpt[f]!)}`);
   out.push(`Checkpoint: ${shown.join(' · ')} · training checkpoint ${formatBytes(report.storage.trainingCheckpointBytes)} (all formats: --json)`);
+  const disk = report.storage.explain['freeDiskBytes'];
+  if (disk) out.push(`Disk: ${disk}`);
   for (const t of report.time) {
     const parts: string[] = [];
     if (t.trainStepSeconds !== undefined) parts.push(`train step ${formatDuration(t.trainStepSeconds)}`);

@@ -69,6 +69,11 @@ export interface EstimateOptions {
    * as the input shape does (DESIGN.md: comment, example, setting, inference).
    */
   batchFromUser?: boolean;
+  /**
+   * Options a person set for this one run (command-line flags): they win over the model's
+   * `# profile:` comment, which otherwise wins over settings.
+   */
+  overridesProfile?: Array<keyof EstimateOptions>;
 }
 
 export const DEFAULT_OPTIONS: EstimateOptions = {

@@ -8,7 +8,7 @@
  * comment). Valid keys still apply when others are wrong.
  */
 import type { ProfileOverrides } from './graph';
-import { MODES, OPTIMIZERS, PRECISIONS, isOneOf } from './options';
+import { MODES, OPTIMIZERS, PRECISIONS, isOneOf, type EstimateOptions } from './options';
 import { rangeOf, type Finding } from './source';
 
 const MARKER = /^#\s*profile\s*:/;
@@ -164,4 +164,13 @@ export function parseProfileComment(line: string, lineNumber: number): { overrid
     errors.push(error(lineNumber, hash, line.trimEnd().length, `# profile: has no settings. Keys: ${KEYS.join(', ')}`));
   }
   return { overrides, errors };
+}
+
+/** A `# profile:` comment less the values a person set for this run (`options.overridesProfile`). */
+export function withoutPinned(profile: ProfileOverrides | undefined, options: EstimateOptions): ProfileOverrides | undefined {
+  const pinned = options.overridesProfile;
+  if (!profile || !pinned || pinned.length === 0) return profile;
+  const out: ProfileOverrides = { ...profile };
+  for (const key of ['batch', 'seq', 'input', 'precision', 'optimizer', 'mode'] as const) if (pinned.includes(key)) delete out[key];
+  return out;
 }

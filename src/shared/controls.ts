@@ -22,6 +22,9 @@ export function controlsFromOptions(options: EstimateOptions, targetDevices: rea
     sharding: options.sharding,
     gpuCount: options.gpuCount,
     cpuOffload: options.cpuOffload,
+    loraTargets: [...options.loraTargets],
+    utilizationPercent: Math.round(options.utilization * 100),
+    trainingTokens: options.trainingTokens,
     targetDevices: [...targetDevices],
     curveAxis: 'batch',
   };
@@ -65,7 +68,19 @@ export function optionsWithControls(base: EstimateOptions, controls: PanelContro
     sharding: controls.sharding,
     gpuCount: controls.gpuCount,
     cpuOffload: controls.cpuOffload,
+    ...(controls.loraTargets && controls.loraTargets.length > 0 ? { loraTargets: [...controls.loraTargets] } : {}),
+    ...(controls.utilizationPercent !== undefined ? { utilization: controls.utilizationPercent / 100 } : {}),
+    ...(controls.trainingTokens !== undefined ? { trainingTokens: controls.trainingTokens } : {}),
   };
+}
+
+/** The LoRA targets text box: module names separated by commas or spaces ("q_proj, v_proj", "all-linear"). */
+export function parseNameList(text: string): { ok: true; names: string[] } | { ok: false; reason: string } {
+  const names = text.split(/[\s,]+/).filter((n) => n !== '');
+  if (names.length === 0) return { ok: false, reason: 'name at least one module, e.g. q_proj, v_proj or all-linear' };
+  if (names.length > LIMITS.loraTargets) return { ok: false, reason: `at most ${LIMITS.loraTargets} names` };
+  if (names.some((n) => !/^[A-Za-z_][\w.-]*$/.test(n))) return { ok: false, reason: 'module names are letters, digits, _ . and -' };
+  return { ok: true, names };
 }
 
 export type ParsedShape = { ok: true; shape: number[] | null } | { ok: false; reason: string };

@@ -61,6 +61,12 @@ export interface PanelControls {
   sharding: Sharding;
   gpuCount: number;
   cpuOffload: boolean;
+  /** LoRA target module names ("q_proj", "all-linear"). */
+  loraTargets?: string[];
+  /** Model FLOPs utilisation the time estimates assume, in percent (the engine's `utilization` × 100). */
+  utilizationPercent?: number;
+  /** Tokens (sequence models) or samples of a whole training run, for its FLOPs and time; 0: not asked. */
+  trainingTokens?: number;
   /** Catalog ids of the accelerators to check besides this machine's. */
   targetDevices: string[];
   /** X axis of the what-if curve. */
@@ -248,6 +254,10 @@ export const LIMITS = {
   seq: { min: 1, max: 10_485_760 },
   loraRank: { min: 1, max: 4096 },
   gpuCount: { min: 1, max: 4096 },
+  utilizationPercent: { min: 1, max: 100 },
+  /** Up to 10^15 tokens (far past today's largest runs), within exact doubles. */
+  trainingTokens: { min: 0, max: 1e15 },
+  loraTargets: 32,
   inputDim: { min: 1, max: 1_048_576 },
   inputRank: 8,
   line: { min: 1, max: 10_000_000 },

@@ -210,6 +210,9 @@ export const CONTROL_CHECKS: { [K in keyof PanelControls]: Check<PanelControls[K
   sharding: oneOf(SHARDING),
   gpuCount: clampedInt(LIMITS.gpuCount),
   cpuOffload: bool,
+  loraTargets: arrayOf(str(LIMITS.shortStringLength, { nonEmpty: true }), LIMITS.loraTargets, 1),
+  utilizationPercent: clampedInt(LIMITS.utilizationPercent),
+  trainingTokens: clampedInt(LIMITS.trainingTokens),
   targetDevices: unique(arrayOf(str(LIMITS.shortStringLength, { nonEmpty: true }), LIMITS.targetDevices)),
   curveAxis: oneOf(CURVE_AXES),
 };

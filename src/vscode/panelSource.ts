@@ -18,6 +18,7 @@ import type { FileReport, ModelReport } from '../core/report';
 import { controlsFromOptions, optionsWithControls } from '../shared/controls';
 import type { CurveAxis, CurvePoint, DeviceChoice, ModelSummary, PanelControls } from '../shared/protocol';
 import { readModelRef, type ReportRequest, type WhatIf } from './analysis';
+import { notebookOf } from './analysis/documents';
 import type { ProfilerConfig } from './config';
 import type { PanelChange, PanelDataSource } from './panel/dataSource';
 import { batchCurve, seqCurve } from './panel/whatIfCurve';
@@ -118,7 +119,8 @@ export function createPanelDataSource(analysis: PanelAnalysis, hardware: PanelHa
       const seen = new Set<string>();
       for (const doc of shownDocuments()) {
         const report = await analysis.getReports(doc, { onRequest: true });
-        const file = vscode.workspace.asRelativePath(doc.uri);
+        // A notebook cell is named by its notebook: a cell URI has no workspace-relative path.
+        const file = vscode.workspace.asRelativePath(notebookOf(doc)?.uri ?? doc.uri);
         for (const m of report.models) {
           const id = panelModelId(doc.uri, m.name);
           // Two models of one name in a file: the id names the first, as the CodeLens does.

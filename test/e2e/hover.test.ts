@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, poll, screenshot, screenshotOnFailure, type Workbench } from './lib/workbench';
+import { hoverOver, openFile, openWorkbench, poll, screenshot, screenshotOnFailure, type Workbench } from './lib/workbench';
 
 /** The page's own DOM, typed loosely: these callbacks run in the browser. */
 declare const getComputedStyle: (element: unknown) => { opacity: string };
@@ -25,44 +25,30 @@ interface DomNode {
  * in the example is the docstring's mention of the class, not the class itself.
  */
 async function hoverWordOnLine(page: Page, lineStart: string, word: string): Promise<string> {
-  const box = await page.evaluate(
-    ([start, w]) => {
-      const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        if (!(line.textContent ?? '').replace(/\u00a0/g, ' ').trimStart().startsWith(start)) continue;
-        const spans = line.querySelectorAll('span > span');
-        for (let j = 0; j < spans.length; j++) {
-          const text = spans[j]!.firstChild;
-          const at = (text?.textContent ?? '').indexOf(w);
-          if (!text || at < 0) continue;
-          const range = document.createRange();
-          range.setStart(text, at);
-          range.setEnd(text, at + w.length);
-          const r = range.getBoundingClientRect();
-          return { x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height };
+  const find = () =>
+    page.evaluate(
+      ([start, w]) => {
+        const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i]!;
+          if (!(line.textContent ?? '').replace(/\u00a0/g, ' ').trimStart().startsWith(start)) continue;
+          const spans = line.querySelectorAll('span > span');
+          for (let j = 0; j < spans.length; j++) {
+            const text = spans[j]!.firstChild;
+            const at = (text?.textContent ?? '').indexOf(w);
+            if (!text || at < 0) continue;
+            const range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, at + w.length);
+            const r = range.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          }
         }
-      }
-      return undefined;
-    },
-    [lineStart, word] as const,
-  );
-  assert.ok(box, `no visible line starts with "${lineStart}" and holds "${word}"`);
-  const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
-  let text = '';
-  await poll(async () => {
-    await page.mouse.move(box.x, box.y + 3 * box.h, { steps: 2 });
-    await page.mouse.move(box.x, box.y, { steps: 5 });
-    if (!(await hover.waitFor({ timeout: 3000 }).then(() => true, () => false))) return false;
-    const until = Date.now() + 5000;
-    while (Date.now() < until) {
-      text = (await hover.innerText().catch(() => '')).trim();
-      if (text !== '' && text !== 'Loading...') return true;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return false;
-  }, `a hover over "${word}" on the line "${lineStart}…"`, 60_000);
-  return text;
+        return undefined;
+      },
+      [lineStart, word] as const,
+    );
+  return hoverOver(page, find, `"${word}" on the line "${lineStart}…"`);
 }
 
 /** Wait until the hover has finished fading in, so the screenshot shows it as a person sees it. */

@@ -192,6 +192,53 @@ describe('the profiler panel in the workbench', () => {
     await snap('panel-row-revealed');
   });
 
+  it('reaches the layer table with Tab and reveals a row with Enter, its focus visible', async () => {
+    // Focus into the panel on plain text (the Layers heading), then only the keyboard.
+    await panel.locator('#layers-title').click();
+    const active = () =>
+      panel.locator('body').evaluate(() => {
+        const doc = (globalThis as unknown as { document: { activeElement: { tagName: string; dataset: Record<string, string | undefined> } | null } }).document;
+        const e = doc.activeElement;
+        return { tag: e?.tagName ?? '', testid: e?.dataset.testid, path: e?.dataset.path };
+      });
+    // Expand all, Collapse all and the seven column headers come before the rows.
+    const stops: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await wb.page.keyboard.press('Tab');
+      const a = await active();
+      stops.push(a.testid ?? a.tag);
+      if (a.testid === 'layer-row') break;
+    }
+    assert.deepEqual(stops, [
+      'layers-expand-all',
+      'layers-collapse-all',
+      'sort-name',
+      'sort-type',
+      'sort-outputShape',
+      'sort-params',
+      'sort-macs',
+      'sort-activationBytes',
+      'sort-paramShare',
+      'layer-row',
+    ]);
+    // The table scrolled right to show the last header; the focused row brings its name back into view.
+    assert.equal(await panel.locator('.table-scroll').evaluate((e) => (e as unknown as { scrollLeft: number }).scrollLeft), 0);
+    // The focused row shows the theme's focus outline.
+    const outline = await panel.locator('tr.layer-row:focus').evaluate((e) => {
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(e);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    assert.match(outline, /^(solid|dashed|dotted) [1-9]/);
+    // Home, then down the rows to fc2.
+    await wb.page.keyboard.press('Home');
+    for (let i = 0; i < 30 && (await active()).path !== 'fc2'; i++) await wb.page.keyboard.press('ArrowDown');
+    assert.equal((await active()).path, 'fc2');
+    await snap('panel-row-keyboard-focus');
+    await wb.page.keyboard.press('Enter');
+    // Line 24 is `        self.fc2 = nn.Linear(128, num_classes)`: selected from `self` to the end (38 characters).
+    await poll(async () => /^Ln 24, Col \d+ \(38 selected\)$/.test(await cursorStatus(wb.page)), 'the selection on line 24');
+  });
+
   it('follows the active editor to examples/gpt_mini.py and shows GPTMini', async () => {
     await openFile(wb.page, 'gpt_mini.py');
     const picker = panel.getByTestId('model-picker');

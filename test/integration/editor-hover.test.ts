@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ModelProfilerApi } from '../../src/extension';
 import { ModelHoverProvider } from '../../src/vscode/hover';
 import { activateWith, openInEditor } from './lib/extension';
-import { hoverText, positionOf, restoreBudget, setSetting, useGenerousBudget } from './lib/editor';
+import { eventually, hoverText, positionOf, restoreBudget, setSetting, useGenerousBudget } from './lib/editor';
 
 describe('editor: hovers', function () {
   this.timeout(120_000);
@@ -136,6 +136,23 @@ describe('editor: hovers', function () {
       await setSetting('hover.enabled', undefined);
     }
     assert.match(await hoverText(document.uri, positionOf(document, 'class MnistCNN', 8)), /421,642/);
+  });
+
+  it('follows a settings change without a reload', async () => {
+    const position = positionOf(document, 'class MnistCNN', 8);
+    await setSetting('precision', 'bf16');
+    try {
+      // 421,642 params × 2 bytes (bf16, estimation reference) = 843,284 bytes.
+      const text = await eventually(async () => {
+        const t = await hoverText(document.uri, position);
+        return t.includes('(bf16)') ? t : undefined;
+      }, 'the bf16 hover');
+      assert.match(text, /\| Weights \| 843\.3 kB \(bf16\) \|/);
+      assert.match(text, /\(batch 64, bf16, AdamW\) \|/);
+    } finally {
+      await setSetting('precision', undefined);
+    }
+    await eventually(async () => ((await hoverText(document.uri, position)).includes('| Weights | 1.7 MB (fp32) |') ? true : undefined), 'the fp32 hover again');
   });
 
   it('answers from the cache on an unchanged document', async () => {

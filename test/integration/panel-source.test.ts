@@ -20,6 +20,8 @@ describe('panel data source', () => {
   const changes: PanelChangeKind[] = [];
 
   before(async () => {
+    // Editors earlier suites left open would add their models to the picker.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     api = await activateWith('mlp.py');
     // A data source of its own on the extension's analysis and hardware services, as activate() makes one.
     source = createPanelDataSource(api.analysis, api.fit.hardware);
@@ -72,6 +74,63 @@ describe('panel data source', () => {
     const curve = await source.curve(id, controls, 'batch');
     const atBatch = curve.find((p) => p.x === controls.batch);
     assert.deepEqual(atBatch && [atBatch.trainBytes, atBatch.inferBytes], [report.memory.train.totalBytes, report.memory.inference.totalBytes]);
+  });
+
+  it('estimates what-if reports and curves in the analysis worker, not on the extension host thread', async () => {
+    const editor = await openInEditor('mlp.py');
+    const id = panelModelId(editor.document.uri, 'MLP');
+    await source.listModels();
+    // A batch no other test asks for, so the service's what-if memo cannot answer it.
+    const controls = { ...source.defaultControls(id), batch: 37 };
+    const before = api.analysis.stats().jobs;
+    const report = await source.report(id, controls);
+    assert.equal(api.analysis.stats().mode, 'worker', 'the engine runs in the worker thread');
+    assert.equal(api.analysis.stats().jobs - before, 1, 'one worker job for the panel\'s report');
+    // torch 1.13: MLP()'s last Linear(256, 10) outputs [37, 10] for a batch of 37.
+    assert.deepEqual(report?.layers.find((r) => r.path === 'net.3')?.outputShape, [[37, 10]]);
+    // The batch curve is read off that report: no further job.
+    await source.curve(id, controls, 'batch');
+    assert.equal(api.analysis.stats().jobs - before, 1, 'the batch curve reuses the report');
+  });
+
+  it('lists the models of every visible editor, the active one first', async () => {
+    const mlp = await openInEditor('mlp.py');
+    const cnnDoc = await vscode.workspace.openTextDocument(workspaceFile('panel_mnist_cnn.py'));
+    const cnn = await vscode.window.showTextDocument(cnnDoc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    try {
+      assert.equal(vscode.window.activeTextEditor?.document, cnn.document);
+      const models = await source.listModels();
+      assert.deepEqual(
+        models.map((m) => [m.id, m.file]),
+        [
+          [panelModelId(cnn.document.uri, 'MnistCNN'), 'panel_mnist_cnn.py'],
+          [panelModelId(cnn.document.uri, 'model'), 'panel_mnist_cnn.py'],
+          [panelModelId(mlp.document.uri, 'MLP'), 'mlp.py'],
+        ],
+      );
+      // torch 1.13: MnistCNN() has 421,834 parameters, MLP() 203,530.
+      assert.deepEqual(
+        models.map((m) => m.detail),
+        ['421.8K params', '421.8K params', '203.5K params'],
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('lists the models of a notebook under the notebook\'s own path', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('editor/notebook.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    try {
+      const cell = notebook.cellAt(4).document;
+      await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document === cell), 'the model cell to show');
+      const models = await source.listModels();
+      const mlp = models.find((m) => m.name === 'NotebookMLP');
+      // torch 1.13: Linear(784, 512) + Linear(512, 10) = 407,050 parameters.
+      assert.deepEqual(mlp && [mlp.id, mlp.file, mlp.detail], [panelModelId(cell.uri, 'NotebookMLP'), 'editor/notebook.ipynb', '407.1K params']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it("follows the # profile: comment for a model's starting controls (batch=64, input=1,28,28)", async () => {

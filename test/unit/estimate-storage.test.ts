@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { renderModel } from '../../src/cli/text';
+import type { ModelReport } from '../../src/core/report';
 import { buildModelReport } from '../../src/core/estimate/index';
 import { gpt2, llama2_7b, options, transformerGraph } from './estimate-graphs';
 
@@ -83,5 +85,10 @@ describe('estimate: storage', () => {
     assert.match(roomy.storage.explain['freeDiskBytes']!, /room for 66 training checkpoint/);
     const unknown = buildModelReport(graph, options(), []);
     assert.equal(unknown.storage.freeDiskBytes, undefined);
+    // The CLI's text prints the comparison under the checkpoint sizes, and only when the disk is known.
+    // GPT-2 small fp32 + AdamW: (4 + 8) × 124,439,808 = 1,493,277,696 bytes per training checkpoint, 66 in 100 GB.
+    const line = (r: ModelReport) => renderModel(r, 0).split('\n').find((l) => l.startsWith('Disk: '));
+    assert.equal(line(roomy), 'Disk: 100.0 GB free: room for 66 training checkpoint(s)');
+    assert.equal(line(unknown), undefined);
   });
 });

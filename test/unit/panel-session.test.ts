@@ -44,8 +44,10 @@ class FakeSource implements PanelDataSource {
     this.preferredAsked.push(current);
     return this.preferred;
   }
+  /** What the settings say, before the panel's own changes. */
+  defaults: PanelControls = { ...DEFAULT_CONTROLS, targetDevices: ['a100-80gb'] };
   defaultControls(): PanelControls {
-    return { ...DEFAULT_CONTROLS, targetDevices: ['a100-80gb'] };
+    return { ...this.defaults, targetDevices: [...this.defaults.targetDevices] };
   }
   async report(modelId: string, controls: PanelControls): Promise<ModelReport | undefined> {
     this.reportCalls.push({ modelId, controls });
@@ -357,6 +359,22 @@ describe('panel session: following the editor', () => {
     h.source.fire('activeEditor');
     await h.session.idle();
     assert.equal(h.session.selectedModelId, GPT.id);
+  });
+
+  it('re-estimates at changed settings, keeping the controls the person changed in the panel', async () => {
+    const h = harness();
+    await ready(h);
+    await h.session.handleMessage({ type: 'setControls', modelId: GPT.id, controls: { precision: 'bf16-mixed' } });
+    await h.session.idle();
+    // modelProfiler.batchSize goes from 8 to 32 in the settings.
+    h.source.defaults = { ...h.source.defaults, batch: 32 };
+    const calls = h.source.reportCalls.length;
+    h.source.fire('settings');
+    await h.session.idle();
+    assert.equal(h.source.reportCalls.length, calls + 1, 'one re-estimate for the settings change');
+    const update = ofType(h.posted, 'update').at(-1);
+    assert.deepEqual([update?.controls.batch, update?.controls.precision], [32, 'bf16-mixed']);
+    assert.equal(update?.report.options.batch, 32);
   });
 
   it('re-estimates once for a burst of edits', async () => {

@@ -40,6 +40,7 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
   addEventListener(type: 'securitypolicyviolation', listener: (e: { violatedDirective: string; blockedURI: string }) => void): void;
 };
+declare function getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string };
 declare const window: {
   __preview: { sent: Array<{ type: string; [k: string]: unknown }>; pngs: Record<string, string>; post(m: unknown): void; setTheme(t: string): void };
 };
@@ -149,6 +150,60 @@ describe('panel webview in Chromium', function () {
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.path), 'transformer.h.0');
   });
 
+  it('takes Tab through the panel in reading order to the layer table, every stop with a visible focus ring', async () => {
+    const stops: Array<{ id: string; outline: string }> = [];
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await page.evaluate(() => {
+        const e = document.activeElement as unknown as PageElement & { tagName: string };
+        const style = getComputedStyle(e);
+        return { id: e.dataset.testid ?? e.tagName, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+      });
+      stops.push(stop);
+      if (stop.id === 'layer-row') break;
+    }
+    const ids = stops.map((s) => s.id);
+    // Picker and export first; the live controls (LoRA rank and GPUs are disabled for full
+    // fine-tuning on one GPU); the fit card's Apply buttons; each chart's table and PNG
+    // buttons; the table's header buttons; then one row of the table (a roving tabindex).
+    assert.deepEqual(ids.slice(0, 4), ['model-picker', 'export-markdown', 'export-json', 'export-csv']);
+    const controls = ['control-mode', 'control-batch', 'control-seq', 'control-input', 'control-precision', 'control-optimizer', 'control-gradientCheckpointing'];
+    assert.deepEqual(ids.filter((id) => id.startsWith('control-') && id !== 'control-reset').slice(0, controls.length), controls);
+    for (const chart of ['memory', 'whatif', 'formats']) {
+      assert.ok(ids.indexOf(`table-toggle-${chart}`) >= 0 && ids.indexOf(`save-png-${chart}`) === ids.indexOf(`table-toggle-${chart}`) + 1, `${chart}: ${ids.join(', ')}`);
+    }
+    assert.ok(ids.indexOf('control-batch') < ids.indexOf('apply-local-gpu-0-batch'));
+    assert.ok(ids.indexOf('save-png-formats') < ids.indexOf('sort-name'));
+    assert.deepEqual(ids.slice(-2), ['sort-paramShare', 'layer-row']);
+    assert.equal(ids.filter((id) => id === 'layer-row').length, 1);
+    for (const s of stops) assert.match(s.outline, /^(solid|dashed|dotted) [1-9]/, `${s.id} has no focus outline (${s.outline})`);
+    // The row reached by Tab is the model's own (the root); Enter there reveals its line.
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.path), '');
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await sentAtLeast(page, 'revealLayer')).at(-1), { type: 'revealLayer', modelId: 'fixture#model', line: gpt.layers[0].line, layerPath: '' });
+  });
+
+  it('shows the layer names when Tab reaches the rows of a table wider than a narrow panel', async () => {
+    await page.setViewportSize({ width: 650, height: 900 });
+    const scroll = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('.table-scroll') as unknown as PageElement & { scrollLeft: number; scrollWidth: number; clientWidth: number };
+        return { left: box.scrollLeft, overflow: box.scrollWidth - box.clientWidth, path: document.activeElement?.dataset.path };
+      });
+    // The last column's header is off to the right: focusing it scrolls the table.
+    await page.focus('[data-testid="sort-paramShare"]');
+    const atHeader = await scroll();
+    assert.ok(atHeader.overflow > 0 && atHeader.left > 0, `the table overflows and scrolled: ${JSON.stringify(atHeader)}`);
+    await page.keyboard.press('Tab');
+    assert.deepEqual(await scroll(), { left: 0, overflow: atHeader.overflow, path: '' });
+    // A click on a number keeps the scroll the person chose.
+    await page.evaluate(() => {
+      (document.querySelector('.table-scroll') as unknown as { scrollLeft: number }).scrollLeft = 120;
+    });
+    await page.click('[data-testid="layer-row"][data-path="transformer.wte"] td.num');
+    assert.equal((await scroll()).left, 120);
+  });
+
   it('sorts by a column within each module', async () => {
     await page.click('[data-testid="sort-params"]');
     const paths = await page.locator('[data-testid="layer-row"]').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.path));
@@ -169,6 +224,27 @@ describe('panel webview in Chromium', function () {
     );
     const after = Number(await page.getAttribute('[data-testid="summary-train-memory-value"]', 'data-exact'));
     assert.ok(after > before, `${after} > ${before}`);
+  });
+
+  it('posts the LoRA targets, utilisation and training tokens controls', async () => {
+    assert.equal(await page.isDisabled('[data-testid="control-loraTargets"]'), true, 'no LoRA targets for full fine-tuning');
+    await page.selectOption('[data-testid="control-fineTuning"]', 'lora');
+    await page.fill('[data-testid="control-loraTargets"]', 'q_proj, v_proj');
+    await page.fill('[data-testid="control-utilizationPercent"]', '55');
+    await page.fill('[data-testid="control-trainingTokens"]', '300000000000');
+    await page.waitForFunction(() => window.__preview.sent.some((m) => m.type === 'setControls' && 'trainingTokens' in (m['controls'] as object)));
+    const posts = await sent(page, 'setControls');
+    const merged = Object.assign({}, ...posts.map((m) => m.controls as object)) as Record<string, unknown>;
+    assert.deepEqual(merged, { fineTuning: 'lora', loraTargets: ['q_proj', 'v_proj'], utilizationPercent: 55, trainingTokens: 300_000_000_000 });
+  });
+
+  it('does not post LoRA targets that are not module names, and says why', async () => {
+    await page.selectOption('[data-testid="control-fineTuning"]', 'lora');
+    await sentAtLeast(page, 'setControls', 1);
+    await page.fill('[data-testid="control-loraTargets"]', 'q_proj; v_proj');
+    await page.waitForTimeout(500);
+    assert.deepEqual((await sent(page, 'setControls')).map((m) => m.controls), [{ fineTuning: 'lora' }]);
+    assert.match(String(await page.textContent('#control-loraTargets-error')), /^module names are letters, digits, _ \. and -$/);
   });
 
   it('does not post an invalid batch and says why', async () => {

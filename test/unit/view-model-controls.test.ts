@@ -8,7 +8,11 @@ import {
   mergeControls,
   optionsWithControls,
   parseInputShape,
+  parseNameList,
 } from '../../src/shared/controls';
+import { sanitizeControlsPatch } from '../../src/shared/validate';
+import { buildModelReport } from '../../src/core/estimate/index';
+import { a100_80, llama2_7b } from './estimate-graphs';
 import { EMPTY_VIEW_STATE, REMEMBERED_MODELS, readViewState, withCollapsed } from '../../src/shared/viewState';
 
 describe('panel controls', () => {
@@ -27,9 +31,45 @@ describe('panel controls', () => {
       sharding: 'none',
       gpuCount: 1,
       cpuOffload: false,
+      loraTargets: ['all-linear'],
+      utilizationPercent: 40,
+      trainingTokens: 0,
       targetDevices: [],
       curveAxis: 'batch',
     });
+  });
+
+  it('reach the engine for LoRA targets, utilisation and training tokens (each a setting and a CLI flag too)', () => {
+    const controls = mergeControls(DEFAULT_CONTROLS, { precision: 'bf16-mixed', fineTuning: 'lora', loraTargets: ['q_proj', 'v_proj'], utilizationPercent: 50, trainingTokens: 1e9 });
+    const o = optionsWithControls(DEFAULT_OPTIONS, controls);
+    assert.deepEqual(o.loraTargets, ['q_proj', 'v_proj']);
+    assert.equal(o.utilization, 0.5);
+    assert.equal(o.trainingTokens, 1e9);
+    const r = buildModelReport(llama2_7b(1, 4096), { ...o, batch: 1 }, [a100_80()]);
+    // LoRA r=8 on q_proj and v_proj of Llama-2-7B: 32 layers × 2 × 8 × (4096 + 4096) = 4,194,304
+    // trainable parameters, the count PEFT prints for this set-up.
+    assert.equal(r.memory.train.optimizerBytes, 4_194_304 * 8);
+    // A100 80GB: 312 dense bf16 TFLOP/s (NVIDIA A100 datasheet), at the panel's 50%.
+    assert.equal(r.time[0]!.trainStepSeconds, r.flops.trainStep / (312e12 * 0.5));
+    assert.equal(r.time[0]!.utilization, 0.5);
+    assert.equal(r.flops.training, (r.flops.trainStep / 4096) * 1e9);
+  });
+
+  it('read the LoRA targets box as module names', () => {
+    assert.deepEqual(parseNameList('q_proj, v_proj'), { ok: true, names: ['q_proj', 'v_proj'] });
+    assert.deepEqual(parseNameList(' all-linear '), { ok: true, names: ['all-linear'] });
+    assert.deepEqual(parseNameList('attn.c_attn k_proj'), { ok: true, names: ['attn.c_attn', 'k_proj'] });
+    assert.equal(parseNameList('').ok, false);
+    assert.equal(parseNameList('q_proj; drop table').ok, false);
+  });
+
+  it('clamp and check the new controls in messages from the webview', () => {
+    assert.deepEqual(sanitizeControlsPatch({ utilizationPercent: 250, trainingTokens: -5, loraTargets: ['q_proj'] }), {
+      utilizationPercent: 100,
+      trainingTokens: 0,
+      loraTargets: ['q_proj'],
+    });
+    assert.deepEqual(sanitizeControlsPatch({ loraTargets: [] }), {});
   });
 
   it('merge a patch and remember only what differs from the settings', () => {

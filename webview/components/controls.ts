@@ -12,7 +12,7 @@ import {
   PRECISIONS,
   SHARDING,
 } from '../../src/core/options';
-import { formatInputShape, parseInputShape } from '../../src/shared/controls';
+import { formatInputShape, parseInputShape, parseNameList } from '../../src/shared/controls';
 import { CURVE_AXES, LIMITS, type ControlsPatch, type DeviceChoice, type PanelControls } from '../../src/shared/protocol';
 import { button, debounce, h, icon, replaceChildren } from '../dom';
 
@@ -22,6 +22,7 @@ type Spec =
   | { key: Key; label: string; kind: 'select'; options: readonly string[]; names?: Record<string, string>; help?: string }
   | { key: Key; label: string; kind: 'int'; min: number; max: number; nullable?: boolean; placeholder?: string; help?: string }
   | { key: Key; label: string; kind: 'shape'; placeholder: string; help?: string }
+  | { key: Key; label: string; kind: 'names'; placeholder: string; help?: string }
   | { key: Key; label: string; kind: 'checkbox'; help?: string };
 
 /** One row per control, in display order. */
@@ -48,6 +49,7 @@ const SPECS: Spec[] = [
   { key: 'attention', label: 'Attention', kind: 'select', options: ATTENTION_KERNELS, names: { auto: 'As in the source', flash: 'Fused (flash)', eager: 'Eager' } },
   { key: 'fineTuning', label: 'Fine-tuning', kind: 'select', options: FINE_TUNING, names: { full: 'Full', lora: 'LoRA', qlora: 'QLoRA' } },
   { key: 'loraRank', label: 'LoRA rank', kind: 'int', ...LIMITS.loraRank },
+  { key: 'loraTargets', label: 'LoRA targets', kind: 'names', placeholder: 'all-linear', help: 'Module names LoRA adapts, e.g. q_proj, v_proj; all-linear for every Linear but the head' },
   {
     key: 'sharding',
     label: 'Sharding',
@@ -57,6 +59,8 @@ const SPECS: Spec[] = [
   },
   { key: 'gpuCount', label: 'GPUs', kind: 'int', ...LIMITS.gpuCount },
   { key: 'cpuOffload', label: 'CPU offload', kind: 'checkbox' },
+  { key: 'utilizationPercent', label: 'Utilisation (MFU %)', kind: 'int', ...LIMITS.utilizationPercent, help: 'Share of the dense peak FLOP/s the time estimates assume' },
+  { key: 'trainingTokens', label: 'Training tokens / samples', kind: 'int', ...LIMITS.trainingTokens, help: 'A whole run, for its total FLOPs and time; 0 leaves it out' },
   { key: 'curveAxis', label: 'What-if axis', kind: 'select', options: CURVE_AXES, names: { batch: 'Batch size', seq: 'Sequence length' } },
 ];
 
@@ -65,6 +69,8 @@ const DISABLED_WHEN: Partial<Record<Key, (c: PanelControls) => boolean>> = {
   optimizer: (c) => c.mode === 'infer',
   gradientCheckpointing: (c) => c.mode === 'infer',
   loraRank: (c) => c.fineTuning === 'full',
+  loraTargets: (c) => c.fineTuning === 'full',
+  trainingTokens: (c) => c.mode === 'infer',
   gpuCount: (c) => c.sharding === 'none',
   cpuOffload: (c) => c.mode === 'infer',
 };
@@ -145,7 +151,8 @@ export class ControlsSection {
       input.addEventListener('change', () => this.send.flush());
     } else {
       input = h('input', { id, 'data-testid': id, type: 'text', placeholder: spec.placeholder, spellcheck: 'false', 'aria-describedby': `${id}-error` });
-      input.addEventListener('input', () => this.onShape(spec.key, input as HTMLInputElement));
+      const onText = spec.kind === 'names' ? () => this.onNames(spec.key, input as HTMLInputElement) : () => this.onShape(spec.key, input as HTMLInputElement);
+      input.addEventListener('input', onText);
       input.addEventListener('change', () => this.send.flush());
     }
     this.inputs.set(spec.key, input);
@@ -189,6 +196,16 @@ export class ControlsSection {
     this.queue(key, parsed.shape, false);
   }
 
+  private onNames(key: Key, input: HTMLInputElement): void {
+    const parsed = parseNameList(input.value);
+    if (!parsed.ok) {
+      this.setError(key, parsed.reason);
+      return;
+    }
+    this.setError(key, undefined);
+    this.queue(key, parsed.names, false);
+  }
+
   private queue(key: Key, value: unknown, immediate: boolean): void {
     (this.pending as Record<string, unknown>)[key] = value;
     if (this.current) {
@@ -209,6 +226,7 @@ export class ControlsSection {
       const value = controls[spec.key];
       if (spec.kind === 'checkbox') (input as HTMLInputElement).checked = value === true;
       else if (spec.kind === 'shape') input.value = formatInputShape(value as number[] | null);
+      else if (spec.kind === 'names') input.value = Array.isArray(value) ? value.join(', ') : '';
       else input.value = value === null || value === undefined ? '' : String(value);
       this.setError(spec.key, undefined);
     }

@@ -33,6 +33,8 @@ export class LayerTableSection {
   private readonly thead: HTMLTableSectionElement;
   private readonly tbody: HTMLTableSectionElement;
   private readonly status: HTMLElement;
+  /** The table's horizontally scrolling box (narrow panels). */
+  private readonly scroller: HTMLElement;
   private tree: LayerTreeNode | undefined;
   private rows: VisibleLayerRow[] = [];
   private collapsed = new Set<string>();
@@ -50,6 +52,7 @@ export class LayerTableSection {
       this.thead,
       this.tbody,
     );
+    this.scroller = h('div', { class: 'table-scroll' }, table);
     this.el = h(
       'section',
       { id: 'layers', class: 'section', 'aria-labelledby': 'layers-title' },
@@ -65,7 +68,7 @@ export class LayerTableSection {
         ),
       ),
       h('p', { id: 'layers-help', class: 'visually-hidden' }, 'Enter shows the layer in the editor. Arrow keys move; Right and Left expand and collapse modules.'),
-      h('div', { class: 'table-scroll' }, table),
+      this.scroller,
     );
   }
 
@@ -189,7 +192,12 @@ export class LayerTableSection {
       this.focusRow(r.path);
       this.cb.onReveal(r);
     });
-    tr.addEventListener('focus', () => this.setFocused(r.path));
+    tr.addEventListener('focus', () => {
+      this.setFocused(r.path);
+      // From the keyboard, show the row's name: Tab through the column headers scrolls a
+      // narrow table to its right edge. A click leaves the scroll where the person put it.
+      if (tr.matches(':focus-visible')) this.scroller.scrollLeft = 0;
+    });
     return tr;
   }
 

@@ -96,10 +96,14 @@ function trainSums(f: ModelFacts, first: number): TrainSums {
   return sums;
 }
 
-/** Bytes of the LM head's logits for the loss: the logits in the compute dtype + the fp32 log-softmax. */
+/**
+ * Bytes of the LM head's logits for the loss: the logits in the compute dtype + the fp32 log-softmax.
+ * Only a model with an output projection to the vocabulary has them (a BERT encoder's token
+ * embedding alone gives it a vocabulary but no logits).
+ */
 export function logitsTrainBytes(plan: Plan): number {
   const t = plan.facts.transformer;
-  if (!t?.vocab || !plan.seq) return 0;
+  if (!t?.vocab || !plan.seq || plan.facts.head < 0) return 0;
   return plan.batch * plan.seq * t.vocab * (plan.row.actBytes + LOSS_FP32_BYTES);
 }
 
@@ -252,7 +256,7 @@ export function inferActivations(plan: Plan, perNode?: Float64Array): number {
       if (f.blocks.length === 0) perNode[0] = Math.max(perNode[0]!, block);
     }
     peak = Math.max(peak, block);
-    if (t.vocab) {
+    if (t.vocab && f.head >= 0) {
       const logits = tokens * (t.hidden + t.vocab) * act;
       const at = f.head >= 0 ? f.head : 0;
       if (perNode) perNode[at] = Math.max(perNode[at]!, logits);

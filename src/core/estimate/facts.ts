@@ -104,6 +104,20 @@ function locateBlocks(nodes: NodeFacts[], t: TransformerInfo): number[] {
   return [];
 }
 
+/** An s×s output (attention scores or probabilities). */
+function isScores(node: LayerNode, seq: number): boolean {
+  const shape = node.outputShapes?.[0];
+  return !!shape && shape.length >= 2 && shape[shape.length - 1] === seq && shape[shape.length - 2] === seq;
+}
+
+/** Tokens a block runs on, from its [batch, seq, hidden] (or [seq, batch, hidden]) output. */
+function tokensOf(block: LayerNode, t: TransformerInfo, batch: number): number | undefined {
+  const shape = block.outputShapes?.[0];
+  if (!shape || shape.length !== 3 || shape[2] !== t.hidden) return undefined;
+  const seq = batch > 0 && shape[0] === batch ? shape[1]! : batch > 0 && shape[1] === batch ? shape[0]! : shape[1]!;
+  return seq > 0 ? seq : undefined;
+}
+
 /** Segments for checkpointing: the children of the first node (from the root) with more than one child. */
 function locateSegments(nodes: NodeFacts[]): number[] {
   let at = 0;
@@ -143,13 +157,11 @@ function tensorsOwn(node: LayerNode): number {
 export function gatherFacts(graph: ModelGraph): ModelFacts {
   const nodes: NodeFacts[] = [];
   const t = graph.transformer;
-  const seq0 = graph.input?.seq && graph.input.seq > 0 ? graph.input.seq : undefined;
+  const batch0 = graph.input?.batch && graph.input.batch > 0 ? graph.input.batch : 0;
+  let seq0 = graph.input?.seq && graph.input.seq > 0 ? graph.input.seq : undefined;
 
   const visit = (node: LayerNode, depth: number, parent: number): void => {
     const index = nodes.length;
-    const shape = node.outputShapes?.[0];
-    const square =
-      !!t && !!seq0 && seq0 > 1 && !!shape && shape.length >= 2 && shape[shape.length - 1] === seq0 && shape[shape.length - 2] === seq0;
     const attentionOp = !!t && node.functional === true && ATTENTION_OPS.test(node.type);
     const facts: NodeFacts = {
       node,
@@ -158,7 +170,7 @@ export function gatherFacts(graph: ModelGraph): ModelFacts {
       depth,
       parent,
       leaf: node.children.length === 0,
-      seqPower: square || attentionOp ? 2 : 1,
+      seqPower: attentionOp ? 2 : 1,
       block: -1,
       params: safeCount(node.ownParams),
       trainableParams: safeCount(node.ownTrainableParams),
@@ -222,10 +234,17 @@ export function gatherFacts(graph: ModelGraph): ModelFacts {
       for (let k = b; k < nodes[b]!.end; k++) nodes[k]!.block = i;
     });
   }
+  // An image or feature input says nothing of the tokens (ViT patches): the blocks' output does.
+  if (t && seq0 === undefined && blocks.length > 0) seq0 = tokensOf(nodes[blocks[0]!]!.node, t, batch0);
+  if (t && seq0 !== undefined && seq0 > 1) {
+    for (const n of nodes) if (isScores(n.node, seq0)) n.seqPower = 2;
+  }
   const largestBlock = blocks.reduce((m, b) => Math.max(m, nodes[b]!.params), 0);
   const dropout =
     t?.dropout ??
-    (blocks.length > 0 && nodes.slice(blocks[0]!, nodes[blocks[0]!]!.end).some((n) => /dropout/i.test(n.node.type)));
+    // A Dropout with p = 0 saves no mask (torch returns its input): only one that saves counts.
+    (blocks.length > 0 &&
+      nodes.slice(blocks[0]!, nodes[blocks[0]!]!.end).some((n) => /dropout/i.test(n.node.type) && n.savedElements + n.savedFixedBytes > 0));
 
   const inputElements = (graph.input?.shapes ?? []).reduce((a, s) => a + numel(s), 0);
   const params: ParamCounts = {
@@ -239,7 +258,7 @@ export function gatherFacts(graph: ModelGraph): ModelFacts {
     params,
     transformer: t,
     nodes,
-    batch0: graph.input?.batch && graph.input.batch > 0 ? graph.input.batch : 0,
+    batch0,
     seq0,
     inputElements: safeCount(inputElements),
     linears,

@@ -3,6 +3,7 @@
  * with every value checked. Bad values never throw: they fall back to the default with a finding.
  */
 import type { ModelGraph } from '../graph';
+import { withoutPinned } from '../profileComment';
 import {
   ATTENTION_KERNELS,
   DEFAULT_OPTIONS,
@@ -31,7 +32,7 @@ export function resolveOptions(graph: ModelGraph, base: EstimateOptions): { opti
   // An example call's batch is part of the input it gives, unless a person asked for another batch.
   if (!base.batchFromUser && graph.input?.source === 'example' && positiveInt(graph.input.batch)) o.batch = graph.input.batch;
 
-  const p = graph.profile;
+  const p = withoutPinned(graph.profile, base);
   if (p) {
     const bad = (key: string, value: unknown, expected: string): void =>
       warn('estimate/profile-invalid', `\`# profile: ${key}=${String(value)}\` is not ${expected}; the setting is used instead`, p.range);

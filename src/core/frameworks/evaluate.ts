@@ -194,13 +194,15 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
     fileFindings.push(...r.errors);
     if (r.overrides) profiles.set(i, r.overrides);
   });
+  // The comments the models see: none when the caller ignores them (options.overridesProfile,
+  // keys a person set for this run, is applied where the options are resolved).
+  const applied = ctx.ignoreProfileComments ? new Map<number, ProfileOverrides>() : profiles;
   const isCommentLine = (i: number): boolean => /^\s*#/.test(lines[i] ?? '');
   const profileFor = (startLine: number, nameLine: number, endLine?: number): ProfileOverrides | undefined => {
-    if (ctx.ignoreProfileComments) return undefined;
-    if (profiles.has(nameLine)) return profiles.get(nameLine);
-    if (profiles.has(startLine)) return profiles.get(startLine);
-    for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (profiles.has(l)) return profiles.get(l);
-    for (let l = startLine - 1; l >= 0 && isCommentLine(l); l--) if (profiles.has(l)) return profiles.get(l);
+    if (applied.has(nameLine)) return applied.get(nameLine);
+    if (applied.has(startLine)) return applied.get(startLine);
+    for (let l = startLine + 1; endLine !== undefined && l <= endLine; l++) if (applied.has(l)) return applied.get(l);
+    for (let l = startLine - 1; l >= 0 && isCommentLine(l); l--) if (applied.has(l)) return applied.get(l);
     return undefined;
   };
 
@@ -268,9 +270,8 @@ function run(text: string, ctx: EvaluateContext, fileFindings: Finding[]): { gra
   }
 
   // Models whose source did not change are not evaluated again (see modelCache.ts).
-  // Comments the caller ignores do not shape the models, so they are not part of the key either.
-  const appliedProfiles = ctx.ignoreProfileComments ? new Map<number, ProfileOverrides>() : profiles;
-  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(appliedProfiles, queries));
+  // The key holds the comments as applied: ignored comments do not shape the models.
+  dctx.modelCache = new ModelCacheScope(ctx.file, text, ast.body, ctx.options, evaluationContext(applied, queries));
   dctx.hostQueries = () => queries.size;
   if (ctx.models && ctx.models.length > 0) dctx.only = new Set(ctx.models);
 

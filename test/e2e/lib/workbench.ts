@@ -110,45 +110,65 @@ export async function waitForNotification(page: Page, text: string | RegExp): Pr
   return toast.innerText();
 }
 
+/** Where a word is on the screen: its bounding box in page coordinates. */
+export interface WordBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
- * Hover the mouse over the first whole-word occurrence of `word` in the visible
+ * Hover the mouse over the topmost whole-word occurrence of `word` in the visible
  * lines of the active editor and return the hover widget's text.
  */
 export async function hoverAtWord(page: Page, word: string, ms = 60_000): Promise<string> {
-  const box = await page.evaluate((w: string) => {
-    const pattern = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
-    const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
-    // The editor recycles line elements, so DOM order is not screen order: keep the topmost match.
-    let best: { x: number; y: number; width: number; height: number } | undefined;
-    for (let i = 0; i < lines.length; i++) {
-      const walker = document.createTreeWalker(lines[i]!, 4 /* NodeFilter.SHOW_TEXT */);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const match = pattern.exec(node.textContent ?? '');
-        if (!match) continue;
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + w.length);
-        const r = range.getBoundingClientRect();
-        if (!best || r.y < best.y) best = { x: r.x, y: r.y, width: r.width, height: r.height };
-        break;
+  const find = () =>
+    page.evaluate((w: string) => {
+      const pattern = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+      const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+      // The editor recycles line elements, so DOM order is not screen order: keep the topmost match.
+      let best: { x: number; y: number; width: number; height: number } | undefined;
+      for (let i = 0; i < lines.length; i++) {
+        const walker = document.createTreeWalker(lines[i]!, 4 /* NodeFilter.SHOW_TEXT */);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const match = pattern.exec(node.textContent ?? '');
+          if (!match) continue;
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + w.length);
+          const r = range.getBoundingClientRect();
+          if (!best || r.y < best.y) best = { x: r.x, y: r.y, width: r.width, height: r.height };
+          break;
+        }
       }
-    }
-    return best;
-  }, word);
-  assert.ok(box, `"${word}" is not on a visible line of the active editor`);
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
+      return best;
+    }, word);
+  return hoverOver(page, find, `"${word}" on a visible line of the active editor`, ms);
+}
+
+/**
+ * Hover the box `find` gives and return the hover widget's text. The box is found again
+ * before each try: a CodeLens or an inlay arriving moves the lines under a fixed point.
+ */
+export async function hoverOver(page: Page, find: () => Promise<WordBox | undefined>, what: string, ms = 60_000): Promise<string> {
   const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
   // The widget shows "Loading..." while providers compute. A provider may also still
   // be starting (a language server, an analysis): when no hover shows, leave the
   // word and come back, as a person would.
   let text = '';
+  let found = false;
   const loaded = async () => {
     text = (await hover.innerText().catch(() => '')).trim();
     return text !== '' && text !== LOADING;
   };
   await poll(
     async () => {
+      const box = await find();
+      if (!box) return false;
+      found = true;
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
       await page.mouse.move(x, y + 3 * box.height, { steps: 2 });
       await page.mouse.move(x, y, { steps: 5 });
       if (!(await hover.waitFor({ timeout: 3000 }).then(() => true, () => false))) return false;
@@ -156,9 +176,11 @@ export async function hoverAtWord(page: Page, word: string, ms = 60_000): Promis
       while (!(await loaded()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       return loaded();
     },
-    `a hover over "${word}"`,
+    `a hover over ${what}`,
     ms,
-  );
+  ).catch((err: unknown) => {
+    throw found ? err : new assert.AssertionError({ message: `${what}: not found` });
+  });
   return text;
 }
 

@@ -120,9 +120,17 @@ export function discoverKeras(ctx: DiscoveryContext): ModelGraph[] {
   return graphs;
 }
 
-/** The input another instance of the same class was built or called with. */
+/**
+ * The input another instance of the same class was built or called with: a model
+ * variable, or an unnamed instance a functional model calls (`Net()(keras.Input(...))`).
+ */
 function siblingInput(entries: Entry[], cls: ClassV | undefined): InstV | undefined {
-  return entries.find((x) => x.instance && x.instance.cls === cls && layerState(x.instance)?.input)?.instance;
+  const named = entries.find((x) => x.instance && x.instance.cls === cls && layerState(x.instance)?.input)?.instance;
+  if (named) return named;
+  for (const e of entries) {
+    for (const n of layerState(e.instance)?.graph?.nodes ?? []) if (n.layer.cls === cls && layerState(n.layer)?.input) return n.layer;
+  }
+  return undefined;
 }
 
 function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries: Entry[], timeShare: number): ModelGraph | undefined {

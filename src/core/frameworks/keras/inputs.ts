@@ -11,6 +11,7 @@ import type { EstimateOptions } from '../../options';
 import type { InstV } from '../../python/values';
 import { DEFAULT_SEQ, datasetHint } from '../pytorch/inputs';
 import { layerState, type InputDecl } from './runtime/state';
+import { withoutPinned } from '../../profileComment';
 
 export interface ResolvedInputs {
   /** One shape per model input, batch first, None dimensions filled. */
@@ -61,7 +62,8 @@ export function resolveInputs(
   model: InstV,
   opts: { options: EstimateOptions; profile?: ProfileOverrides; text: string },
 ): ResolvedInputs | { missing: string } {
-  const { options, profile } = opts;
+  const { options } = opts;
+  const profile = withoutPinned(opts.profile, options);
   const s = layerState(model)!;
   const batch = profile?.batch ?? options.batch;
   const batchWhy = profile?.batch ? 'batch from # profile:' : 'batch from settings';

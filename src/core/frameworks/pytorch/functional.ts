@@ -967,6 +967,10 @@ export function commonOps(): Map<string, Op> {
   m.set('div', binary('div', 'div'));
   m.set('true_divide', binary('div', 'div'));
   m.set('pow', binary('pow', 'pow'));
+  // Index arithmetic (ids % vocab, positions // 2): the result broadcasts like add.
+  m.set('remainder', binary('remainder', 'none'));
+  m.set('fmod', binary('fmod', 'none'));
+  m.set('floor_divide', binary('floor_divide', 'none'));
   m.set('maximum', binary('maximum', 'mul'));
   m.set('minimum', binary('minimum', 'mul'));
   m.set('eq', binary('eq', 'none', 'bool'));

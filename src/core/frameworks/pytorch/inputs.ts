@@ -10,6 +10,7 @@ import type { InstV, TensorV, Value } from '../../python/values';
 import type { Expr } from '../../python/ast';
 import type { ArgValue } from '../layerSpec';
 import type { TorchRuntime } from './runtime';
+import { withoutPinned } from '../../profileComment';
 
 export interface ExampleCall {
   args: Value[];
@@ -112,6 +113,28 @@ function firstConsumer(rt: TorchRuntime, model: InstV, depth = 0): Array<[string
     return (inner ?? rt.namedModules(sub)).map(([p, m]) => [prefix(p), m] as [string, InstV]);
   }
   return undefined;
+}
+
+/** torch modules whose input is [seq, batch, ...] unless built with batch_first=True. */
+const SEQUENCE_MODULES = new Set(['LSTM', 'GRU', 'RNN', 'MultiheadAttention', 'Transformer', 'TransformerEncoder', 'TransformerDecoder', 'TransformerEncoderLayer', 'TransformerDecoderLayer']);
+
+/**
+ * Whether the model's input is sequence-first ([seq, batch]): true when the layer that reads it
+ * (or the first sequence layer after the Embedding that does) is an RNN or attention module
+ * without batch_first=True, false when it is another layer, undefined when it cannot tell.
+ */
+function sequenceFirst(rt: TorchRuntime, model: InstV): boolean | undefined {
+  const first = firstConsumer(rt, model);
+  const mods = rt.namedModules(model);
+  const typed = (list: Array<[string, InstV]>) => list.filter(([, m]) => rt.state(m)?.spec && rt.state(m)?.args);
+  const reader = typed(first ?? mods)[0];
+  if (!reader) return undefined;
+  const batchFirst = (m: InstV): boolean => rt.state(m)!.args!.batch_first === true;
+  const type = rt.state(reader[1])!.spec!.type;
+  if (SEQUENCE_MODULES.has(type)) return !batchFirst(reader[1]);
+  if (type !== 'Embedding') return false;
+  const after = typed(mods.slice(mods.findIndex(([p]) => p === reader[0]) + 1)).find(([, m]) => SEQUENCE_MODULES.has(rt.state(m)!.spec!.type));
+  return after ? !batchFirst(after[1]) : false;
 }
 
 function inferFromFirstLayer(rt: TorchRuntime, model: InstV, batch: number, seq: number, seqWhy: string, hint: DatasetHint): Inferred | undefined {
@@ -228,9 +251,11 @@ function findMaxSeq(rt: TorchRuntime, model: InstV): number | undefined {
   return undefined;
 }
 
-function rebatch(rt: TorchRuntime, t: TensorV, batch: number, exampleBatch: number): TensorV {
-  if (!t.shape || !t.shape.length || t.shape[0] !== exampleBatch) return t;
-  return rt.tensor([batch, ...t.shape.slice(1)], { dtype: t.dtype });
+function rebatch(rt: TorchRuntime, t: TensorV, batch: number, exampleBatch: number, dim = 0): TensorV {
+  if (!t.shape || t.shape.length <= dim || t.shape[dim] !== exampleBatch) return t;
+  const shape = [...t.shape];
+  shape[dim] = batch;
+  return rt.tensor(shape, { dtype: t.dtype });
 }
 
 export function resolveInput(
@@ -238,7 +263,8 @@ export function resolveInput(
   model: InstV,
   opts: { options: EstimateOptions; profile?: ProfileOverrides; examples: ExampleCall[]; text: string },
 ): ResolvedInput | { missing: string } {
-  const { options, profile, examples } = opts;
+  const { options, examples } = opts;
+  const profile = withoutPinned(opts.profile, options);
   const batch = profile?.batch ?? options.batch;
   const batchWhy = profile?.batch ? 'batch from # profile:' : 'batch from settings';
   const maxSeq = modelMaxSeq(rt, model);
@@ -259,7 +285,8 @@ export function resolveInput(
   if (profile?.input) {
     const shape = [batch, ...profile.input];
     const dtype = tokenModel && profile.input.length === 1 ? 'int' : 'float';
-    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'comment', `input ${shapeText(profile.input)} from # profile: (line ${profile.range.start.line + 1}), ${batchWhy}`) };
+    const tokens = dtype === 'int' ? profile.input[0] : undefined;
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'comment', `input ${shapeText(profile.input)} from # profile: (line ${profile.range.start.line + 1}), ${batchWhy}`, tokens) };
   }
   if (profile?.seq && tokenModel) {
     const shape = [batch, profile.seq];
@@ -272,14 +299,18 @@ export function resolveInput(
   if (ex) {
     const firstT = ex.args.find((a): a is TensorV => a.t === 'tensor' && !!a.shape)!;
     const s0 = firstT.shape!;
-    const exBatch = s0[0] ?? 1;
-    const re = (v: Value): Value => (v.t === 'tensor' && profile?.batch ? rebatch(rt, v, profile.batch, exBatch) : v);
+    // Token ids [seq, batch] or features [seq, batch, f] for a sequence-first RNN or nn.Transformer.
+    const seqFirst = s0.length === 2 || s0.length === 3 ? sequenceFirst(rt, model) : undefined;
+    const bdim = seqFirst ? 1 : 0;
+    const exBatch = s0[bdim] ?? 1;
+    const re = (v: Value): Value => (v.t === 'tensor' && profile?.batch ? rebatch(rt, v, profile.batch, exBatch, bdim) : v);
     const args = ex.args.map(re);
     const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, re(v)] as [string, Value]));
     const tensors = args.filter((a): a is TensorV => a.t === 'tensor');
     // The first tensor may have no known shape (its size was absurd, or came from torch.load).
     const s = tensors.find((t) => t.shape)?.shape ?? s0;
-    const exampleBatch = profile?.batch ?? (s[0] === options.batch || s[1] !== options.batch ? (s[0] ?? 1) : options.batch);
+    const guessed = s[0] === options.batch || s[1] !== options.batch ? (s[0] ?? 1) : options.batch;
+    const exampleBatch = profile?.batch ?? (seqFirst !== undefined ? (s[bdim] ?? 1) : guessed);
     const out: InputSpec = {
       shapes: tensors.map((t) => t.shape ?? []),
       dtypes: tensors.map((t) => (t.isInt ? 'int' : 'float')),
@@ -287,14 +318,15 @@ export function resolveInput(
       description: `example input ${shapeText(s)} from the call on line ${ex.line + 1}${profile?.batch ? `, batch ${profile.batch} from # profile:` : ''}`,
       batch: exampleBatch,
     };
-    if (firstT.isInt && s.length === 2) out.seq = s[0] === exampleBatch ? s[1] : s[0];
+    if (firstT.isInt && s.length === 2) out.seq = seqFirst !== undefined ? s[1 - bdim] : s[0] === exampleBatch ? s[1] : s[0];
     return { args, kwargs, spec: out };
   }
   // 3. settings
   if (options.input && options.input.length) {
     const shape = [batch, ...options.input];
     const dtype = tokenModel && options.input.length === 1 ? 'int' : 'float';
-    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'setting', `input ${shapeText(options.input)} from settings, ${batchWhy}`) };
+    const tokens = dtype === 'int' ? options.input[0] : undefined;
+    return { args: [make(shape, dtype)], kwargs: new Map(), spec: spec(shape, dtype, 'setting', `input ${shapeText(options.input)} from settings, ${batchWhy}`, tokens) };
   }
   if (options.seq && tokenModel) {
     const shape = [batch, options.seq];

@@ -81,7 +81,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     const op = methods.get(name);
     return op ? op(rt, args, new Map(), loc) : unknown(name);
   };
-  const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow', '&': 'logical_and', '|': 'logical_or' };
+  const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow', '%': 'remainder', '//': 'floor_divide', '&': 'logical_and', '|': 'logical_or' };
   const CMP: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
   interp.tensors = {
     attr: (t, name, loc) => {
@@ -93,10 +93,11 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     },
     binop: (op, a, b, loc) => {
       const name = BIN[op];
-      if (!name) return unknown(`tensor ${op}`);
+      // An operator without a rule loses the shape: say so, or later layers go quietly blank.
+      if (!name) return interp.unknownAt(`tensor operator ${op}`, loc);
       if (op === '-' && a.t !== 'tensor') return callOp('sub', [b, a], loc);
       if (op === '/' && a.t !== 'tensor') return callOp('div', [b, a], loc);
-      if (op === '**' && a.t !== 'tensor') return callOp('pow', [b, a], loc);
+      if ((op === '**' || op === '%' || op === '//') && a.t !== 'tensor') return callOp(name, [b, a], loc);
       return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
     },
     unary: (op, t, loc) => (op === '-' ? callOp('neg', [t], loc) : op === '~' ? callOp('logical_not', [t], loc) : t),
@@ -108,7 +109,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     },
     compare: (op, a, b, loc) => {
       const name = CMP[op];
-      if (!name) return unknown(`tensor ${op}`);
+      if (!name) return interp.unknownAt(`tensor comparison ${op}`, loc);
       return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
     },
   };
