@@ -241,6 +241,14 @@ export function safeCount(n: number): number {
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
+/** The note of a Keras layer the profiled forward never called: not an error, Keras does not build it either. */
+export const NOT_REACHED = 'not built: the profiled forward did not reach it';
+
+/** True when some layer of the tree could not be built (toGraph notes it "not built: why"): its weights are missing from the counts. */
+export function hasUnbuiltLayer(node: LayerNode): boolean {
+  return (node.note?.startsWith('not built: ') === true && node.note !== NOT_REACHED) || node.children.some(hasUnbuiltLayer);
+}
+
 /** Depth-first walk over a layer tree, parents before children. */
 export function* walkLayers(node: LayerNode, depth = 0): Generator<{ node: LayerNode; depth: number }> {
   yield { node, depth };

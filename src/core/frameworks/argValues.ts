@@ -10,8 +10,8 @@ import { bindArgs } from './pytorch/catalog/signature';
 
 /** Framework choices in valueToArg. */
 export interface ArgHooks {
-  /** An integer beyond Number.MAX_SAFE_INTEGER (no layer is that large); it converts to undefined. */
-  tooLarge?: (v: bigint, loc: Loc) => void;
+  /** A number beyond Number.MAX_SAFE_INTEGER (no layer is that large); it converts to undefined. */
+  tooLarge?: (v: bigint | number, loc: Loc) => void;
   /** An object passed as an argument (a Keras layer given to a wrapper); default: a FnRef of its class. */
   instance?: (v: InstV) => ArgValue;
 }
@@ -30,7 +30,11 @@ export function valueToArg(v: Value, loc: Loc, hooks: ArgHooks = {}): ArgValue {
     case 'bool':
       return v.v;
     case 'float':
-      return Number.isFinite(v.v) ? v.v : undefined;
+      // Float sizes are refused by torch and checked for wholeness by the catalog, but a huge
+      // one (1e308) would pass that check and overflow every product downstream.
+      if (Number.isFinite(v.v) && Math.abs(v.v) <= Number.MAX_SAFE_INTEGER) return v.v;
+      if (Number.isFinite(v.v)) hooks.tooLarge?.(v.v, loc);
+      return undefined;
     case 'str':
       return v.v;
     case 'none':

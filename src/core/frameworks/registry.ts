@@ -7,7 +7,7 @@
  * executed. A pass claims the values it turned into graphs so that later
  * passes skip them (a transformers model is not also a torch instance entry).
  */
-import type { InputSpec, LayerNode, ModelGraph, ModelKind, ParamCounts, ProfileOverrides } from '../graph';
+import { hasUnbuiltLayer, type InputSpec, type LayerNode, type ModelGraph, type ModelKind, type ParamCounts, type ProfileOverrides } from '../graph';
 import type { EstimateOptions } from '../options';
 import type { FunctionDef, Loc, Stmt } from '../python/ast';
 import type { Interp } from '../python/interp';
@@ -45,8 +45,12 @@ export interface DiscoveryContext {
   /** Mark a value as turned into a graph; later passes skip claimed values. */
   claim(v: Value): void;
   claimed(v: Value): boolean;
-  /** Run one model's evaluation with a fresh step budget and its own findings. */
-  guarded<T>(what: string, fn: () => T): Guarded<T>;
+  /**
+   * Run one model's evaluation with a fresh step budget and its own findings. With
+   * `timeShare` < 1 it may use only that share of the time left (pass 0.5 while other
+   * models wait, so that one runaway constructor cannot starve them).
+   */
+  guarded<T>(what: string, fn: () => T, timeShare?: number): Guarded<T>;
   /** False once the document's time budget is spent: remaining models are skipped. */
   timeLeft(): boolean;
   /** Convert a lowered-AST location to a SourceRange. */
@@ -115,7 +119,9 @@ export function entryGraph(
     nameRange: ctx.range(e.nameLoc),
     params: tree.params,
     root: tree.root,
-    partial: run.partial,
+    // A layer that could not be built (bad or absurd arguments) is missing from the counts,
+    // whether the findings saying so came from this evaluation or from the module level.
+    partial: run.partial || hasUnbuiltLayer(tree.root),
     findings: run.findings,
   };
   if (extra.input) graph.input = extra.input;

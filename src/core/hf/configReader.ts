@@ -6,6 +6,30 @@
  */
 import type { Finding, SourceRange } from '../source';
 
+/**
+ * Largest integer a config value may hold. Real configs stay far below (vocab 262,144,
+ * context 10,485,760); larger values are typos or hostile, and the product of two
+ * allowed values (2^24 · 2^24) is still an exact double.
+ */
+export const MAX_CONFIG_INT = 2 ** 24;
+
+/**
+ * Counts that each build a subtree of the model, with their own ceiling: the layer tree
+ * holds one node per layer (and per expert), so `num_hidden_layers: 1e9` must not be
+ * built. The largest published model has 126 (Llama-3.1-405B); a 256-layer Llama takes
+ * about 0.3 s to build and estimate on a busy 2-core machine. Experts: families/llama.ts.
+ */
+const STRUCTURAL_MAX: ReadonlyMap<string, number> = new Map([
+  ['num_hidden_layers', 256],
+  ['n_layer', 256],
+  ['num_layers', 256],
+  ['num_decoder_layers', 256],
+]);
+
+function maxFor(key: string): number {
+  return STRUCTURAL_MAX.get(key) ?? MAX_CONFIG_INT;
+}
+
 export class ConfigReader {
   readonly findings: Finding[] = [];
 
@@ -51,14 +75,16 @@ export class ConfigReader {
     return fallback;
   }
 
-  /** A positive integer (sizes, counts). */
+  /** A positive integer (sizes, counts), at most maxFor() its key. */
   int(keys: string | string[], fallback: number, min = 1): number {
-    return this.read(keys, fallback, isIntAtLeast(min), `an integer >= ${min}`);
+    const max = maxFor(this.pick(keys)?.key ?? '');
+    return this.read(keys, fallback, isIntIn(min, max), `an integer from ${min} to ${max}`);
   }
 
   /** An optional positive integer: undefined when absent. */
   optInt(keys: string | string[], min = 1): number | undefined {
-    return this.read<number | undefined>(keys, undefined, isIntAtLeast(min), `an integer >= ${min}`, null);
+    const max = maxFor(this.pick(keys)?.key ?? '');
+    return this.read<number | undefined>(keys, undefined, isIntIn(min, max), `an integer from ${min} to ${max}`, null);
   }
 
   /** A finite number (probabilities, factors). */
@@ -88,7 +114,7 @@ export class ConfigReader {
   }
 }
 
-const isIntAtLeast =
-  (min: number) =>
+const isIntIn =
+  (min: number, max: number) =>
   (v: unknown): boolean =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min;
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;

@@ -472,7 +472,7 @@ export function installBuiltins(interp: Interp): void {
   def('delattr', (args) => {
     const o = args[0];
     const n = args[1];
-    if (o?.t === 'inst' && n?.t === 'str') o.dict.delete(n.v);
+    if (o?.t === 'inst' && n?.t === 'str') interp.deleteInstAttr(o, n.v);
     return NONE;
   });
   def('print', () => NONE);

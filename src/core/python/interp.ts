@@ -13,6 +13,7 @@ import {
   BudgetExceeded,
   ELLIPSIS,
   FALSE,
+  MAX_VALUE_ITEMS,
   NONE,
   PyRaise,
   TRUE,
@@ -88,6 +89,13 @@ export interface Frame {
   yields?: Value[];
 }
 
+/** Steps between two looks at the clock: a step costs 0.3 to 100 µs, so the time budget overshoots by at most a few ms. */
+const CLOCK_EVERY = 64;
+/** Items of a large builtin result that cost one step, so building big values spends the step budget too. */
+const ITEMS_PER_STEP = 64;
+/** Longest finding message: values quoted in messages can be megabytes long. */
+const MAX_MESSAGE = 500;
+
 const NORMAL = 0;
 const BREAK = 1;
 const CONTINUE = 2;
@@ -110,6 +118,9 @@ export class Interp {
   depth = 0;
   private deadline = Infinity;
   private stepLimit = Infinity;
+  private nextClockCheck = CLOCK_EVERY;
+  /** Set while a share of the time budget applies (withTimeShare): its length in ms. */
+  private shareMs: number | undefined;
   private currentFile: string | undefined;
   /** The location being evaluated, for budget findings. */
   lastLoc: Loc = { sl: 0, sc: 0, el: 0, ec: 0 };
@@ -128,11 +139,34 @@ export class Interp {
 
   startClock(now: number): void {
     this.deadline = now + this.budgets.timeMs;
+    this.shareMs = undefined;
+  }
+
+  /**
+   * Run `fn` with at most `share` of the time left, so that one runaway model or
+   * module-level loop cannot take the time of every model after it. The document's
+   * deadline still applies; a share of 1 changes nothing.
+   */
+  withTimeShare<T>(share: number, fn: () => T): T {
+    const saved = { deadline: this.deadline, shareMs: this.shareMs };
+    const now = Date.now();
+    if (share < 1 && this.deadline > now && Number.isFinite(this.deadline)) {
+      const ms = Math.max(1, Math.floor((this.deadline - now) * share));
+      this.deadline = now + ms;
+      this.shareMs = ms;
+    }
+    try {
+      return fn();
+    } finally {
+      this.deadline = saved.deadline;
+      this.shareMs = saved.shareMs;
+    }
   }
 
   /** Start a fresh step count (one per model evaluated). */
   resetSteps(): void {
     this.steps = 0;
+    this.nextClockCheck = CLOCK_EVERY;
     this.stepLimit = this.budgets.steps;
   }
 
@@ -141,11 +175,62 @@ export class Interp {
   }
 
   step(loc: Loc): void {
+    this.charge(1, loc);
+  }
+
+  /** Count `steps` of work at `loc` against the step budget, and look at the clock now and then. */
+  charge(steps: number, loc: Loc): void {
     this.lastLoc = loc;
-    if (++this.steps > this.stepLimit) throw new BudgetExceeded('steps', this.budgets.steps, loc, this.currentFile);
-    if ((this.steps & 1023) === 0 && Date.now() > this.deadline) {
-      throw new BudgetExceeded('time', this.budgets.timeMs, loc, this.currentFile);
+    this.steps += steps;
+    if (this.steps > this.stepLimit) throw new BudgetExceeded('steps', this.budgets.steps, loc, this.currentFile);
+    if (this.steps >= this.nextClockCheck) {
+      this.nextClockCheck = this.steps + CLOCK_EVERY;
+      if (Date.now() > this.deadline) throw new BudgetExceeded('time', this.shareMs ?? this.budgets.timeMs, loc, this.currentFile, this.shareMs !== undefined ? this.budgets.timeMs : undefined);
     }
+  }
+
+  /**
+   * A builtin's or operator's result, with its size paid for in steps; too large a
+   * value becomes unknown (with a finding) rather than stay in memory.
+   */
+  private bounded(v: Value, what: () => string, loc: Loc): Value {
+    const n = v.t === 'str' ? v.v.length : v.t === 'list' || v.t === 'tuple' ? v.items.length : v.t === 'dict' || v.t === 'set' ? v.map.size : 0;
+    if (n < 1024) return v;
+    this.charge(Math.floor(n / ITEMS_PER_STEP), loc);
+    if (n <= MAX_VALUE_ITEMS) return v;
+    this.finding('warning', 'too-large', `${what()} would hold ${n.toLocaleString('en-US')} items, more than the ${MAX_VALUE_ITEMS.toLocaleString('en-US')} analysed (line ${loc.sl + 1})`, loc);
+    return unknown('too large');
+  }
+
+  // ---------------------------------------------------------------- shared objects
+
+  /**
+   * Framework and standard-library modules and classes (torch.nn, keras.layers, their
+   * classes: everything not defined by a source file) are built once and shared by every
+   * document. A document may still assign to them (`torch.backends.cudnn.benchmark = True`,
+   * `nn.Linear = MyLinear`): the write holds for that document and is undone before the
+   * next one, so one file cannot change how the others are read.
+   */
+  private sharedWrites: Array<{ dict: Map<string, Value>; name: string; old: Value | undefined }> = [];
+
+  private rememberShared(dict: Map<string, Value>, name: string): void {
+    this.sharedWrites.push({ dict, name, old: dict.get(name) });
+  }
+
+  /** `del obj.name` / `delattr(obj, name)` on an instance's own attribute. */
+  deleteInstAttr(o: InstV, name: string): void {
+    if (!o.cls.def) this.rememberShared(o.dict, name);
+    o.dict.delete(name);
+  }
+
+  /** Undo the current document's writes to shared objects, newest first. */
+  undoSharedWrites(): void {
+    for (let i = this.sharedWrites.length - 1; i >= 0; i--) {
+      const w = this.sharedWrites[i]!;
+      if (w.old === undefined) w.dict.delete(w.name);
+      else w.dict.set(w.name, w.old);
+    }
+    this.sharedWrites = [];
   }
 
   // ---------------------------------------------------------------- findings
@@ -156,6 +241,7 @@ export class Interp {
 
   finding(severity: FindingSeverity, code: string, message: string, loc?: Loc, file = this.currentFile): void {
     if (severity !== 'info') this.sink.partial = true;
+    if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE - 1)}…`;
     const key = `${code}|${message}|${file ?? ''}|${loc ? `${loc.sl}:${loc.sc}` : ''}`;
     if (this.sink.seen.has(key)) return;
     this.sink.seen.add(key);
@@ -485,7 +571,7 @@ export class Interp {
       const o = this.eval(t.obj, f);
       if (o.t === 'inst') {
         const hooks = this.hooks(o.cls);
-        if (!hooks?.delattr?.(o, t.name)) o.dict.delete(t.name);
+        if (!hooks?.delattr?.(o, t.name)) this.deleteInstAttr(o, t.name);
       }
     } else if (t.k === 'sub') {
       const o = this.eval(t.obj, f);
@@ -803,7 +889,7 @@ export class Interp {
     }
     try {
       const r = binop(op, a, b);
-      if (r) return r;
+      if (r) return this.bounded(r, () => `${typeName(a)} ${op} ${typeName(b)}`, loc);
     } catch (e) {
       if (e instanceof PyArithmeticError) return this.unknownAt(`${show(a)} ${op} ${show(b)}: ${e.message}`, loc, 'arithmetic');
       throw e;
@@ -927,7 +1013,10 @@ export class Interp {
         this.step(loc);
         return this.callNative(fn, args, kwargs, loc);
       case 'bound':
-        return fn.fn.t === 'func' ? this.callFunction(fn.fn, [fn.self, ...args], kwargs, loc) : this.callNative(fn.fn, [fn.self, ...args], kwargs, loc);
+        if (fn.fn.t === 'func') return this.callFunction(fn.fn, [fn.self, ...args], kwargs, loc);
+        if (fn.fn.t === 'native') return this.callNative(fn.fn, [fn.self, ...args], kwargs, loc);
+        // A classmethod of something that is not a function (`@classmethod` twice): whatever call() makes of it.
+        return this.call(fn.fn, [fn.self, ...args], kwargs, loc);
       case 'class':
         return this.instantiate(fn, args, kwargs, loc);
       case 'inst': {
@@ -951,7 +1040,7 @@ export class Interp {
 
   private callNative(fn: NativeV, args: Value[], kwargs: Map<string, Value>, loc: Loc): Value {
     try {
-      return fn.fn(args, kwargs, loc);
+      return this.bounded(fn.fn(args, kwargs, loc), () => `${fn.name}()`, loc);
     } catch (e) {
       if (e instanceof PyArithmeticError) return this.unknownAt(`${fn.name}(): ${e.message}`, loc, 'arithmetic');
       throw e;
@@ -1210,13 +1299,16 @@ export class Interp {
           return;
         }
         for (const c of obj.cls.mro) if (c.native?.setattr?.(obj, name, v, loc)) return;
+        if (!obj.cls.def) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       }
       case 'class':
+        if (!obj.def) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       case 'module':
+        if (obj.file === undefined) this.rememberShared(obj.dict, name);
         obj.dict.set(name, v);
         return;
       case 'func':
@@ -1370,7 +1462,7 @@ export class Interp {
 
   private rangeSlice(r: Extract<Value, { t: 'range' }>, s: Extract<Value, { t: 'slice' }>): Value | undefined {
     const len = rangeLength(r);
-    if (len > 10_000_000n) return undefined;
+    if (len > BigInt(MAX_VALUE_ITEMS)) return undefined;
     const items = this.sliceItems([...Array(Number(len)).keys()], s);
     return list(items.map((i) => int(r.start + BigInt(i) * r.step)));
   }
@@ -1413,7 +1505,7 @@ export class Interp {
   /** Materialised iteration, for unpacking and builtins; bounded by the step budget. */
   iterList(v: Value, loc: Loc): Value[] | undefined {
     if (v.t === 'list' || v.t === 'tuple') return v.items;
-    if (v.t === 'range' && rangeLength(v) > 10_000_000n) {
+    if (v.t === 'range' && rangeLength(v) > BigInt(MAX_VALUE_ITEMS)) {
       this.finding('warning', 'too-large', `range of ${rangeLength(v)} items is too large to evaluate (line ${loc.sl + 1})`, loc);
       return undefined;
     }

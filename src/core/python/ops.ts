@@ -5,7 +5,7 @@
  * handle.
  */
 import { pyFixed } from './format';
-import { FALSE, TRUE, bool, float, hashKey, int, list, str, tuple, unknown, type Value } from './values';
+import { FALSE, MAX_VALUE_ITEMS, TRUE, bool, float, hashKey, int, list, str, tuple, unknown, type Value } from './values';
 
 /** Bits an int may grow to before it is reported instead of computed (2^100000 and beyond). */
 export const MAX_INT_BITS = 100_000;
@@ -111,10 +111,12 @@ function floatOp(op: string, a: number, b: number): Value | undefined {
 }
 
 function repeat<T>(items: T[], n: bigint): T[] {
-  if (n <= 0n) return [];
-  if (BigInt(items.length) * n > 10_000_000n) throw new PyArithmeticError('sequence repetition too large');
-  const out: T[] = [];
-  for (let i = 0n; i < n; i++) out.push(...items);
+  if (n <= 0n || items.length === 0) return [];
+  if (BigInt(items.length) * n > BigInt(MAX_VALUE_ITEMS)) throw new PyArithmeticError('sequence repetition too large');
+  // Filled by index: spreading a large list into push() overflows the call stack.
+  const times = Number(n);
+  const out = new Array<T>(items.length * times);
+  for (let r = 0, k = 0; r < times; r++) for (let i = 0; i < items.length; i++) out[k++] = items[i]!;
   return out;
 }
 
@@ -137,7 +139,7 @@ export function binop(op: string, a: Value, b: Value): Value | undefined {
     const [seq, n] = bi !== undefined ? [a, bi] : ai !== undefined ? [b, ai] : [undefined, undefined];
     if (seq && n !== undefined) {
       if (seq.t === 'str') {
-        if (n > 0n && BigInt(seq.v.length) * n > 10_000_000n) throw new PyArithmeticError('string repetition too large');
+        if (n > 0n && BigInt(seq.v.length) * n > BigInt(MAX_VALUE_ITEMS)) throw new PyArithmeticError('string repetition too large');
         return str(n > 0n ? seq.v.repeat(Number(n)) : '');
       }
       if (seq.t === 'list') return list(repeat(seq.items, n));

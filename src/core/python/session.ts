@@ -27,6 +27,7 @@ export class PySession {
 
   /** Reset per-document state: budgets, clock, findings sink, import bookkeeping. */
   begin(file: string, host: SourceHost, budgets: Budgets): void {
+    this.interp.undoSharedWrites();
     Object.assign(this.interp.budgets, budgets);
     this.interp.sink = newSink();
     this.interp.depth = 0;

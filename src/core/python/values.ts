@@ -303,6 +303,21 @@ export function rangeLength(r: RangeV): bigint {
   return r.start > r.stop ? (r.start - r.stop - r.step - 1n) / -r.step : 0n;
 }
 
+/**
+ * Largest string, list, tuple, dict or set the interpreter builds. Model code never
+ * needs more; a document that asks for more (`'x' * 10**7`, `list(range(10**9))`) gets
+ * an unknown value and a finding instead of holding the extension's time and memory.
+ */
+export const MAX_VALUE_ITEMS = 1_000_000;
+
+/** Items a container's text shows before `...`: a million-item list must not become a megabyte message. */
+const SHOWN_ITEMS = 64;
+
+function shownItems<T>(items: T[], text: (x: T) => string): string {
+  const shown = items.length > SHOWN_ITEMS ? items.slice(0, SHOWN_ITEMS) : items;
+  return shown.map(text).join(', ') + (items.length > SHOWN_ITEMS ? ', ...' : '');
+}
+
 /** Python's repr-ish text for messages and str(). */
 export function show(v: Value, depth = 0): string {
   if (depth > 4) return '...';
@@ -322,13 +337,13 @@ export function show(v: Value, depth = 0): string {
     case 'str':
       return v.v;
     case 'list':
-      return '[' + v.items.map((x) => repr(x, depth + 1)).join(', ') + ']';
+      return '[' + shownItems(v.items, (x) => repr(x, depth + 1)) + ']';
     case 'tuple':
-      return '(' + v.items.map((x) => repr(x, depth + 1)).join(', ') + (v.items.length === 1 ? ',)' : ')');
+      return '(' + shownItems(v.items, (x) => repr(x, depth + 1)) + (v.items.length === 1 ? ',)' : ')');
     case 'dict':
-      return '{' + [...v.map.values()].map(([k, x]) => `${repr(k, depth + 1)}: ${repr(x, depth + 1)}`).join(', ') + '}';
+      return '{' + shownItems([...v.map.values()], ([k, x]) => `${repr(k, depth + 1)}: ${repr(x, depth + 1)}`) + '}';
     case 'set':
-      return '{' + [...v.map.values()].map((x) => repr(x, depth + 1)).join(', ') + '}';
+      return '{' + shownItems([...v.map.values()], (x) => repr(x, depth + 1)) + '}';
     case 'func':
       return `<function ${v.name}>`;
     case 'native':
@@ -397,5 +412,7 @@ export class BudgetExceeded {
     readonly limit: number,
     readonly loc: Loc,
     readonly file: string | undefined,
+    /** For a share of the time budget that ran out: the whole budget it was part of (ms). */
+    readonly of?: number,
   ) {}
 }

@@ -87,13 +87,14 @@ export function discoverKeras(ctx: DiscoveryContext): ModelGraph[] {
     }
   }
   const graphs: ModelGraph[] = [];
-  for (const e of entries) {
+  for (const [index, e] of entries.entries()) {
     if (e.missing) continue;
     if (!ctx.timeLeft()) {
       ctx.interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc);
       continue;
     }
-    const g = profileEntry(ctx, rt, e, entries);
+    // While other models wait, one may take only half the time left.
+    const g = profileEntry(ctx, rt, e, entries, index < entries.length - 1 ? 0.5 : 1);
     if (g) graphs.push(g);
   }
   // A class that needs arguments is profiled through its instances (in the file, or made
@@ -117,7 +118,7 @@ function siblingInput(entries: Entry[], cls: ClassV | undefined): InstV | undefi
   return undefined;
 }
 
-function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries: Entry[]): ModelGraph | undefined {
+function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries: Entry[], timeShare: number): ModelGraph | undefined {
   let profile: ProfileOverrides | undefined = ctx.profileFor(e.loc.sl, e.nameLoc.sl);
   if (!profile && e.kind === 'instance' && e.cls?.def && (!e.cls.file || e.cls.file === ctx.file)) {
     profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
@@ -159,7 +160,7 @@ function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries
     } finally {
       rt.collector = undefined;
     }
-  });
+  }, timeShare);
   const inst = state.inst;
   if (!inst) return undefined;
   ctx.claim(inst);

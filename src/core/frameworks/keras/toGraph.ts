@@ -6,7 +6,7 @@
  * non-trainable ones (BatchNormalization statistics, frozen layers) are
  * parameters here too, and `buffers` stays 0.
  */
-import { safeCount, type LayerNode, type ParamCounts } from '../../graph';
+import { NOT_REACHED, safeCount, type LayerNode, type ParamCounts } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { InstV } from '../../python/values';
 import type { SourceRange } from '../../source';
@@ -75,7 +75,7 @@ export function buildKerasTree(
     if (s.broken) node.note = `not built: ${s.broken}`;
     else if (s.kind === 'application') node.note = APPLICATION_NOTE;
     else if (s.app) node.note = `keras.applications.${s.app.name}: its layers as Keras builds them`;
-    else if (!s.built && s.kind !== 'input') node.note = 'not built: the profiled forward did not reach it';
+    else if (!s.built && s.kind !== 'input') node.note = NOT_REACHED;
     for (const child of sublayers(layer)) {
       if (seenLayers.has(child)) continue;
       // Keras names may hold dots (mobilenetv2_1.00_224); paths use dots between names.

@@ -125,7 +125,7 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   const graphs: ModelGraph[] = [];
   const skipped: Entry[] = [];
   const built: Built[] = [];
-  for (const { e } of order) {
+  for (const [index, { e }] of order.entries()) {
     const hit = hits.get(e);
     if (hit) {
       if (hit.notProfiled) missingArgumentsFinding(ctx, e);
@@ -147,7 +147,8 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
       }
     }
     const queriesBefore = ctx.hostQueries?.();
-    const b = buildEntry(ctx, rt, e);
+    // While other models wait, one may take only half the time left.
+    const b = buildEntry(ctx, rt, e, index < order.length - 1 ? 0.5 : 1);
     const readFiles = ctx.hostQueries?.() !== queriesBefore;
     if (b) built.push({ ...b, readFiles });
     else if (!readFiles && keys.get(e) !== undefined) cache!.set(keys.get(e)!, {});
@@ -160,13 +161,24 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   const traced: TracedModel[] = [];
   /** The cache key of each traced model whose result is kept. */
   const tracedKeys = new Map<TracedModel, string>();
+  // A model a budget cut short while building is not traced: running what a runaway loop
+  // registered would spend the time the complete models and their estimates need.
+  const cut = built.map((b) => b.build.findings.some((f) => f.code.startsWith('budget')));
   const bySource = built.map((b, i) => ({ b, i })).sort((x, y) => x.b.e.loc.sl - y.b.e.loc.sl || x.b.e.loc.sc - y.b.e.loc.sc);
+  let tracing = 0;
   for (const helpers of [false, true]) {
     bySource.forEach(({ b, i }) => {
       if (isHelper[i] !== helpers) return;
+      tracing++;
       const caller = helpers ? findCaller(rt, b.inst.cls, traced) : undefined;
       const queriesBefore = ctx.hostQueries?.();
-      const g = profileEntry(ctx, rt, b, obs, caller, ctx.timeLeft());
+      // As in building: while other models wait to be traced, one may take only half the time left.
+      const untraced = cut[i]
+        ? `${b.e.name}: a budget ran out while building it, so its forward is not traced; shapes, MACs and activations are missing`
+        : !ctx.timeLeft()
+          ? `${b.e.name}: the time budget ran out before its forward was traced; shapes, MACs and activations are missing`
+          : undefined;
+      const g = profileEntry(ctx, rt, b, obs, caller, untraced, tracing < built.length ? 0.5 : 1);
       const key = keys.get(b.e);
       const callerKey = caller ? tracedKeys.get(caller.parent) : undefined;
       // A model that read other files while it was built or traced (a lazy import) is evaluated every time.
@@ -276,7 +288,7 @@ interface EntryState {
   notModule?: boolean;
 }
 
-function buildEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry): Built | undefined {
+function buildEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, timeShare: number): Built | undefined {
   const state: EntryState = {};
   state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl, e.kind === 'class' || e.kind === 'builder' ? undefined : e.loc.el);
   if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
@@ -299,7 +311,7 @@ function buildEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry): Built | 
     if (!state.inst) return;
     const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
     if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) state.notModule = true;
-  });
+  }, timeShare);
   if (!state.inst || state.notModule) return undefined;
   const b: Built = { e, inst: state.inst, build };
   if (state.profile) b.profile = state.profile;
@@ -316,16 +328,18 @@ function profileEntry(
   b: Built,
   obs: TorchObservations,
   caller: CallerRecord | undefined,
-  timeLeft: boolean,
+  /** Why the forward is not traced, when it is not: the graph keeps its counts. */
+  untraced: string | undefined,
+  timeShare: number,
 ): { graph: ModelGraph; inst: InstV; trace?: Trace } | undefined {
   const interp = ctx.interp;
   const e = b.e;
   const state: EntryState = { inst: b.inst };
   if (b.profile) state.profile = b.profile;
   const g = ctx.guarded(e.name, () => {
-    if (!timeLeft) {
-      // Built, but the document's time is spent: its counts stand, its forward is not traced.
-      interp.finding('warning', 'budget-time', `${e.name}: the time budget ran out before its forward was traced; shapes, MACs and activations are missing`, e.nameLoc);
+    if (untraced) {
+      // Built, but not to be traced: its counts stand.
+      interp.finding('warning', 'budget-time', untraced, e.nameLoc);
       return;
     }
     rt.namedMemo = new Map();
@@ -350,7 +364,7 @@ function profileEntry(
     const traced = traceInput(interp, rt, state.inst!, resolved, e.nameLoc, (t) => (state.trace = t));
     state.trace = traced.trace;
     state.input = traced.spec;
-  });
+  }, timeShare);
   rt.namedMemo ??= new Map();
   try {
     const findings = [...b.build.findings, ...g.findings];

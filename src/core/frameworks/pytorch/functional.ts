@@ -431,6 +431,7 @@ const splitOp = (mode: 'split' | 'chunk' | 'unbind' | 'tensor_split'): Op => (rt
     const len = x.shape![dd]!;
     let sizes: number[];
     if (mode === 'unbind') {
+      S.checkPieces('unbind', len);
       const st = stridesOf(x).filter((_v, i) => i !== dd);
       return tuple(Array.from({ length: len }, () => viewOf(rt, x, [...x.shape!.slice(0, dd), ...x.shape!.slice(dd + 1)], st)));
     }

@@ -309,7 +309,8 @@ export function resolveInput(
     const args = ex.args.map(re);
     const kwargs = new Map([...ex.kwargs].map(([k, v]) => [k, re(v)] as [string, Value]));
     const tensors = args.filter((a): a is TensorV => a.t === 'tensor');
-    const s = tensors[0]!.shape!;
+    // The first tensor may have no known shape (its size was absurd, or came from torch.load).
+    const s = tensors.find((t) => t.shape)?.shape ?? s0;
     const guessed = s[0] === options.batch || s[1] !== options.batch ? (s[0] ?? 1) : options.batch;
     const exampleBatch = profile?.batch ?? (seqFirst !== undefined ? (s[bdim] ?? 1) : guessed);
     const out: InputSpec = {

@@ -626,6 +626,13 @@ function layerClass(rt: TorchRuntime, Module: ClassV, spec: LayerSpec, layers: M
   return cls;
 }
 
+/**
+ * Most weights and submodules one catalog layer may register. The largest real ones hold
+ * a few dozen (an 8-layer bidirectional LSTM has 64 weights); the cap keeps one call
+ * like nn.LSTM(num_layers=20000) from taking seconds.
+ */
+const MAX_LAYER_PARTS = 4096;
+
 function initLayer(
   rt: TorchRuntime,
   self: InstV,
@@ -650,6 +657,13 @@ function initLayer(
     s.lazy = true;
     return;
   }
+  const children = spec.children?.(bound) ?? [];
+  if (weights.length + children.length > MAX_LAYER_PARTS) {
+    // nn.LSTM(num_layers=20000) would register 80,000 tensors in one constructor call.
+    s.broken = `${weights.length + children.length} weights and submodules, more than the ${MAX_LAYER_PARTS} analysed`;
+    interp.finding('warning', 'absurd-size', `${spec.type} would have ${s.broken} (line ${loc.sl + 1})`, loc);
+    return;
+  }
   s.lazy = false;
   // torch swaps a Lazy* module's class for the regular one when it materialises.
   if (inputs && spec.materializesAs) s.materialisedType = spec.materializesAs;
@@ -670,7 +684,7 @@ function initLayer(
     // torch registers `bias` as None when the layer has none: attribute reads give None.
     for (const p of ['bias']) if (!s.params.has(p) && p in bound) s.params.set(p, null);
   }
-  for (const child of spec.children?.(bound) ?? []) {
+  for (const child of children) {
     const cc = layers.get(child.type);
     const cspec = specs.get(child.type);
     if (!cc || !cspec) continue;
@@ -696,6 +710,8 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
   const interp = rt.interp;
   const s = rt.state(self);
   if (!s?.spec || !s.args) return interp.unknownAt(`${self.cls.name} (not built: ${s?.broken ?? 'unknown arguments'})`, loc, 'layer-error');
+  // torch would have refused to build it: its output is unknown, and its finding already says why.
+  if (s.broken) return unknown(`${s.spec.type} output`);
   const spec = s.spec;
   const tensors: TensorV[] = [];
   const call: Args = {};

@@ -93,7 +93,7 @@ export class TorchRuntime {
     const t: TensorV = {
       t: 'tensor',
       id: newTensorId(),
-      shape: shape ? shape.slice() : undefined,
+      shape: shape ? this.sizedShape(shape) : undefined,
       dtype,
       requiresGrad: opts.requiresGrad ?? false,
     };
@@ -104,6 +104,28 @@ export class TorchRuntime {
       if (opts.viewOf.param) t.requiresGrad = opts.viewOf.requiresGrad;
     }
     return t;
+  }
+
+  /**
+   * A copy of `shape` when a tensor of that shape can exist, else undefined (an unknown
+   * shape) with a finding. Every tensor is made here, so no count downstream (parameters,
+   * activation bytes, MACs) can overflow to Infinity or lose exactness: torch refuses
+   * negative and fractional dimensions, and more than 2^53 elements is beyond any memory.
+   */
+  private sizedShape(shape: Shape): Shape | undefined {
+    let elements = 1;
+    for (const d of shape) {
+      if (!Number.isSafeInteger(d) || d < 0) return this.absurdShape(shape);
+      elements *= d;
+    }
+    return elements > MAX_SIZE ? this.absurdShape(shape) : shape.slice();
+  }
+
+  private absurdShape(shape: Shape): undefined {
+    const loc = this.interp.lastLoc;
+    const dims = shape.map((d) => (Math.abs(d) >= 1e16 ? d.toExponential(1) : String(d))).join(', ');
+    this.interp.finding('warning', 'absurd-size', `A tensor of shape [${dims}] cannot exist: its size is not counted (line ${loc.sl + 1})`, loc);
+    return undefined;
   }
 
   /** Output of an op on `inputs`: requires grad when an input does (and grad mode is on). */

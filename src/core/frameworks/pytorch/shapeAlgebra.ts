@@ -157,6 +157,17 @@ export function stack(shapes: number[][], dim: number): number[] {
   return [...first.slice(0, d), shapes.length, ...first.slice(d)];
 }
 
+/**
+ * Most tensors one split, chunk or unbind may return. Each piece is an object here, and
+ * a dimension can be as long as 2^53: `x.split(1)` on a 10^11-long one must not try.
+ */
+export const MAX_PIECES = 65_536;
+
+/** Throws when an op would return more than MAX_PIECES tensors. */
+export function checkPieces(op: string, pieces: number): void {
+  if (pieces > MAX_PIECES) throw new ShapeError(`${op} would return ${pieces.toLocaleString('en-US')} tensors, more than the ${MAX_PIECES.toLocaleString('en-US')} analysed`);
+}
+
 /** Sizes of torch.split(split_size_or_sections, dim). */
 export function splitSizes(len: number, size: number | number[]): number[] {
   if (Array.isArray(size)) {
@@ -164,6 +175,7 @@ export function splitSizes(len: number, size: number | number[]): number[] {
     return size;
   }
   if (size <= 0) throw new ShapeError('split: split_size must be positive');
+  checkPieces('split', Math.ceil(len / size));
   const out: number[] = [];
   for (let i = 0; i < len; i += size) out.push(Math.min(size, len - i));
   return out.length ? out : [0];

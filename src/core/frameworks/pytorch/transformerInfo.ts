@@ -85,7 +85,8 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   let act: string | undefined;
   for (const [p, m] of named) {
     const s = rt.state(m);
-    if (!s?.spec || !s.args) continue;
+    // A layer torch would refuse to build (num_heads=1e-320) says nothing about the architecture.
+    if (!s?.spec || !s.args || s.broken) continue;
     const t = s.spec.type;
     if (t === 'Linear' && typeof s.args.in_features === 'number' && typeof s.args.out_features === 'number') {
       linears.push({ path: p, name: p.slice(p.lastIndexOf('.') + 1), inF: s.args.in_features, outF: s.args.out_features, weight: s.params.get('weight') ?? undefined });

@@ -14,7 +14,7 @@ import { signatureParams } from '../../pytorch/catalog/signature';
 import { LayerError, type Args, type LayerCall, type LayerSpec, type OutTree } from '../../layerSpec';
 import { planApplication } from '../applications';
 import { toSnakeCase } from './naming';
-import type { KerasRuntime } from './runtime';
+import { impossibleShape, type KerasRuntime } from './runtime';
 import { layerState, tensorState, type CallNode, type InputDecl, type LayerState } from './state';
 
 /** Call arguments that are not inputs of a layer's computation (masks, states, flags). */
@@ -128,6 +128,18 @@ function needsGrad(s: LayerState, inputs: InstV[]): boolean {
   return inputs.some((t) => tensorState(t)?.grad) || (s.trainable && s.weights.some((w) => w.trainable));
 }
 
+function impossibleOutput(tree: OutTree): string | undefined {
+  if (tree === null) return undefined;
+  if (Array.isArray(tree)) {
+    for (const t of tree) {
+      const why = impossibleOutput(t);
+      if (why) return why;
+    }
+    return undefined;
+  }
+  return impossibleShape(tree.shape);
+}
+
 function toValue(rt: KerasRuntime, tree: OutTree, grad: boolean): Value {
   if (tree === null) return NONE;
   if (Array.isArray(tree)) return tuple(tree.map((t) => toValue(rt, t, grad)));
@@ -147,11 +159,17 @@ function catalogForward(rt: KerasRuntime, self: InstV, s: LayerState, spec: Laye
   try {
     if (!s.built) {
       const ws = spec.weights(s.args!, shapes) ?? [];
+      for (const w of ws) {
+        const why = impossibleShape(w.shape);
+        if (why) throw new LayerError(`${spec.type}: weight ${w.name} cannot exist (${why})`);
+      }
       s.weights = ws.map((w) => ({ name: w.name, shape: w.shape.slice(), trainable: w.trainable !== false }));
       s.built = true;
       s.firstInputs = shapes.map((x) => x.slice());
     }
     result = spec.forward(s.args!, shapes, call);
+    const why = impossibleOutput(result.output);
+    if (why) throw new LayerError(`${spec.type}: its output cannot exist (${why})`);
   } catch (e) {
     return fail(rt, s, e, loc);
   }

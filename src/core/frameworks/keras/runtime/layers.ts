@@ -155,7 +155,13 @@ export function buildLayerClasses(rt: KerasRuntime, interp: Interp, rows: LayerS
   // layer.input / layer.output: the tensors of its first call (get_layer(...).output in feature extractors).
   d.set('input', property('input', (self) => layerState(self)?.firstCall?.input ?? unknown('layer.input')));
   d.set('output', property('output', (self) => layerState(self)?.firstCall?.output ?? unknown('layer.output')));
-  d.set('name', property('name', (self) => str(layerName(rt, layerState(self)!))));
+  d.set(
+    'name',
+    property('name', (self) => {
+      const s = layerState(self);
+      return s ? str(layerName(rt, s)) : unknown('name');
+    }),
+  );
   d.set('built', property('built', (self) => bool(!!layerState(self)?.built)));
   // layer.trainable = False freezes the layer and every sublayer (Keras' setter recurses).
   d.set('trainable', {

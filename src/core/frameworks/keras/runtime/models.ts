@@ -45,7 +45,10 @@ function collectGraph(rt: KerasRuntime, s: LayerState, inputs: Value, outputs: V
     pending.push(...n.inputs);
   }
   if (disconnected) rt.warn('keras-graph', 'keras.Model: an output depends on an Input that is not among the model\'s inputs', loc);
-  if (!outs.length) rt.warn('keras-graph', 'keras.Model: could not evaluate the outputs', loc);
+  if (!outs.length) {
+    rt.warn('keras-graph', 'keras.Model: could not evaluate the outputs', loc);
+    s.broken = 'its outputs could not be evaluated';
+  }
   const inputLayers: InstV[] = [];
   const decls: InputDecl[] = [];
   for (const t of ins) {
@@ -172,7 +175,9 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
     property('layers', (self) => list(sublayers(self).filter((l) => layerState(l)?.kind !== 'input' || layerState(self)?.kind === 'functional'))),
   );
   const io = (which: 'input' | 'output') => (self: InstV): Value => {
-    const s = layerState(self)!;
+    // Read through the class (`keras.Model.output`), self may be any object.
+    const s = layerState(self);
+    if (!s) return unknown(`model.${which}`);
     if (s.graph) return which === 'input' ? (s.graph.inputs.length === 1 ? s.graph.inputs[0]! : s.graph.inputStructure) : s.graph.outputs;
     if (s.kind === 'sequential') return sequentialIO(rt, s)[which];
     return s.firstCall?.[which] ?? unknown(`model.${which}`);
@@ -192,7 +197,9 @@ export function buildModelClasses(rt: KerasRuntime, interp: Interp, Layer: Class
   const Sequential = interp.makeClass('Sequential', [Model], new Map(), 'keras.models');
   Sequential.builtin = 'Sequential';
   const add = (self: InstV, item: Value, loc: Loc): void => {
-    const s = layerState(self)!;
+    // `keras.Sequential.add(x)` called on the class passes x as self: nothing to add to.
+    const s = layerState(self);
+    if (!s) return;
     s.layers ??= [];
     const t = tensorState(item);
     const its = layerState(item);

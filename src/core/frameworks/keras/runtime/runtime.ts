@@ -21,6 +21,20 @@ import { isIntDtype, layerState, newTensorId, tensorState, type CallNode, type T
 /** Largest size accepted as a dimension (beyond 2^53 a JS number is no longer exact). */
 const MAX_DIM = Number.MAX_SAFE_INTEGER;
 
+/**
+ * Why no tensor of this shape can exist, or undefined when one can: every size a whole
+ * number >= 0 and at most 2^53 elements in all, so that no count downstream (weights,
+ * activation bytes, MACs) overflows to Infinity or stops being exact.
+ */
+export function impossibleShape(shape: readonly number[]): string | undefined {
+  let elements = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) return `a size of ${d} in shape [${shape.join(', ')}]`;
+    elements *= d;
+  }
+  return elements > MAX_DIM ? `shape [${shape.map((d) => (d >= 1e16 ? d.toExponential(1) : String(d))).join(', ')}] holds more than 2^53 elements` : undefined;
+}
+
 export interface KerasClasses {
   Layer: ClassV;
   Model: ClassV;
@@ -120,7 +134,7 @@ export class KerasRuntime {
         out.push(n);
       }
     }
-    return out;
+    return impossibleShape(out.map((d) => d ?? 1)) ? undefined : out;
   }
 
   /** A tensor's shape as Python code sees it through `.shape`, batch as None. */

@@ -37,8 +37,13 @@ interface RnnConfig {
   proj: number;
 }
 
+/** Deepest stack read: its weights are listed one per layer, and torch models stack a handful. */
+const MAX_RNN_LAYERS = 512;
+
 function readRnn(a: RowArgs, kind: Kind): RnnConfig {
   const hidden = a.positive('hidden_size');
+  const layers = a.positive('num_layers');
+  if (layers > MAX_RNN_LAYERS) a.fail(`num_layers=${layers} is more than the ${MAX_RNN_LAYERS} layers analysed`);
   const dropout = a.num('dropout');
   if (dropout < 0 || dropout > 1) a.fail(`dropout must be a number in [0, 1], got ${dropout}`);
   if (kind === 'RNN') a.choice('nonlinearity', ['tanh', 'relu'] as const);
@@ -48,7 +53,7 @@ function readRnn(a: RowArgs, kind: Kind): RnnConfig {
     kind,
     inputSize: a.nonNegative('input_size'),
     hidden,
-    layers: a.positive('num_layers'),
+    layers,
     directions: a.bool('bidirectional') ? 2 : 1,
     bias: a.bool('bias'),
     batchFirst: a.bool('batch_first'),
