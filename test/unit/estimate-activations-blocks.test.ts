@@ -6,7 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { trainActivations } from '../../src/core/estimate/activations';
+import { gatherFacts } from '../../src/core/estimate/facts';
 import { buildModelReport } from '../../src/core/estimate/index';
+import { makePlan } from '../../src/core/estimate/plan';
 import { blockSavedPerToken, crossAttentionSavedPerToken, mlpsPerToken } from '../../src/core/estimate/transformer';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import type { ModelGraph, TransformerInfo } from '../../src/core/graph';
@@ -94,6 +97,27 @@ describe('estimate: activations of blocks beyond one attention and one MLP', fun
   it('the explain line states the dense-experts assumption and the cross-attentions', () => {
     assert.match(trainExplain(fixtureGraph('moe.py', 'model'), 4), /MoE: all 8 experts' MLP activations per token \(the forward runs every expert on every token; its top-2 gates only weight the outputs\)/);
     assert.match(trainExplain(fixtureGraph('transformer_decoder.py', 'EncoderDecoderLM'), 4), /3 blocks by Korthikanti et al\. \(eager attention, dropout masks\); 3 of them with a cross-attention too/);
+  });
+
+  it('the per-layer breakdown sums to the total the searches use, cross-attention blocks and checkpointing included', () => {
+    const graph = fixtureGraph('transformer_decoder.py', 'EncoderDecoderLM');
+    const facts = gatherFacts(graph);
+    for (const gradientCheckpointing of [false, true]) {
+      const plan = makePlan(facts, { ...DEFAULT_OPTIONS, batch: 8, batchFromUser: true, precision: 'fp32', attention: 'eager', gradientCheckpointing });
+      const perNode = new Float64Array(facts.nodes.length);
+      const total = trainActivations(plan);
+      assert.equal(trainActivations(plan, perNode), total);
+      assert.equal(Math.round(perNode.reduce((a, v) => a + v, 0)), Math.round(total));
+    }
+    // Checkpointed, the 3 blocks keep their inputs and one block, its cross-attention with it, is recomputed.
+    const plain = makePlan(facts, { ...DEFAULT_OPTIONS, batch: 8, batchFromUser: true, precision: 'fp32', attention: 'eager' });
+    const ckpt = makePlan(facts, { ...DEFAULT_OPTIONS, batch: 8, batchFromUser: true, precision: 'fp32', attention: 'eager', gradientCheckpointing: true });
+    const t = facts.transformer!;
+    const tokens = 8 * 16;
+    const self = blockSavedPerToken(t, 16, 'eager', facts.dropout);
+    const cross = crossAttentionSavedPerToken(t, 16, 'eager', facts.dropout);
+    const block = tokens * ((self.elements + cross.elements) * 4 + self.bytes + cross.bytes);
+    assert.equal(trainActivations(plain) - trainActivations(ckpt), 3 * block - (3 * tokens * t.hidden * 4 + block));
   });
 
   it('routed top-k experts (Mixtral): k MLPs per token, and the explain line says so', () => {
