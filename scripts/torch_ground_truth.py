@@ -174,6 +174,13 @@ MANIFEST = {
         Model('Head', 'class', [In(32)]),
         Model('classifier', 'sequential', [In(32)]),
     ],
+    'sequence_first.py': [
+        Model('WordLSTM', 'class', [In(35, ints=3000, batch_dim=1)]),
+        Model('scorer', 'instance', [In(40, ints=5000, batch_dim=1)]),
+        Model('GRUScorer', 'class', [In(40, ints=5000, batch_dim=1)], batch=8),
+        # No comment and no example: the engine infers token ids at the default 512 steps.
+        Model('EncoderLM', 'class', [In(512, ints=2000, batch_dim=1)], batch=8),
+    ],
     'transformer_seq2seq.py': [
         Model('model', 'instance', [In(24, ints=10000, batch_dim=1), In(20, ints=10000, batch_dim=1)], batch=8),
     ],

@@ -33,8 +33,11 @@ export type ModelKind =
 /** A tensor shape. The batch dimension is included and concrete (the evaluated batch). */
 export type Shape = number[];
 
-/** Where the input shape came from, in the order DESIGN.md ranks the sources. */
-export type InputSource = 'comment' | 'example' | 'setting' | 'build' | 'config' | 'inferred' | 'default';
+/**
+ * Where the input shape came from, in the order DESIGN.md ranks the sources. 'parent': a
+ * helper module (a Block used by a GPT) profiled at the call its parent model made.
+ */
+export type InputSource = 'comment' | 'example' | 'parent' | 'setting' | 'build' | 'config' | 'inferred' | 'default';
 
 export interface InputSpec {
   /** One entry per model input, each with the batch dimension first. */
@@ -47,6 +50,11 @@ export interface InputSpec {
   batch: number;
   /** Sequence length, for sequence models. */
   seq?: number;
+  /**
+   * Dimension of `shapes[0]` that holds the batch, when it is not 0: sequence-first models
+   * (torch RNNs and attention without batch_first) take [seq, batch, ...].
+   */
+  batchDim?: number;
 }
 
 /**
@@ -67,6 +75,11 @@ export interface LayerNode {
   file?: string;
   /** True for functional ops recorded in forward rather than registered modules. */
   functional?: boolean;
+  /**
+   * Functional ops: the op itself ("relu", "matmul", "softmax"), which names the path,
+   * while `type` shows how the forward called it ("F.relu", "torch.matmul", "Tensor.softmax").
+   */
+  op?: string;
   /** True when the catalog knows this type; false for user classes and unknown layers. */
   builtin: boolean;
 

@@ -190,7 +190,7 @@ function layerName(row: LayerRow): string {
   return row.path === '' ? row.name : row.path;
 }
 
-/** "`fc1` Linear"; a functional op named after its type reads "`relu`". */
+/** "`fc1` Linear", "`relu` F.relu"; a layer named after its type reads "`relu`" alone. */
 function layerLabel(row: LayerRow): string {
   return row.type === row.name ? code(layerName(row)) : `${code(layerName(row))} ${escapeHoverMarkdown(row.type)}`;
 }

@@ -155,6 +155,18 @@ describe('engine caches', () => {
     assert.equal(after.get('B')!.params.total, 272);
   });
 
+  it('re-profiles a helper when the model whose call it was profiled at changes how it calls it', () => {
+    const before = graphs('/w/three.py', THREE_MODELS);
+    const edited = THREE_MODELS.replace('return self.c(x)', 'return self.c(torch.cat([x, x], 0))');
+    const after = graphs('/w/three.py', edited);
+    assert.equal(after.get('A'), before.get('A'), 'A calls nothing that changed');
+    // C is profiled at B's call: the batch B passes doubles when B concatenates x with itself.
+    const first = before.get('C')!.input!.shapes[0]!;
+    assert.deepEqual(after.get('C')!.input!.shapes[0], [first[0]! * 2, ...first.slice(1)]);
+    clearEngineCaches();
+    assert.deepEqual(plain(after.get('C')), plain(graphs('/w/three.py', edited).get('C')));
+  });
+
   it('re-evaluates every model when a module-level statement changes', () => {
     const before = graphs('/w/three.py', THREE_MODELS);
     const after = graphs('/w/three.py', THREE_MODELS.replace('HIDDEN = 32', 'HIDDEN = 64'));

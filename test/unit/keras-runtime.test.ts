@@ -336,6 +336,21 @@ describe('keras runtime', () => {
       const r = run(src);
       assert.deepEqual(r.graphs.map((g) => g.name), ['head']);
       assert.equal(r.graphs[0]!.params.total, 20);
+      assert.deepEqual(r.findings.filter((f) => f.code === 'missing-arguments'), []);
+    });
+
+    it('a subclassed model class that needs arguments and is never instantiated gets a finding, as torch classes do', () => {
+      const head = ['import keras', 'class Head(keras.Model):', '    def __init__(self, classes):', '        super().__init__()', '        self.out = keras.layers.Dense(classes)'];
+      const alone = run(head.join('\n'));
+      assert.deepEqual(alone.graphs, []);
+      const found = alone.findings.filter((f) => f.code === 'missing-arguments');
+      assert.deepEqual(found.map((f) => [f.severity, f.message, f.range?.start.line]), [
+        ['info', "Head is not profiled: its __init__ needs 'classes'. Instantiate it in this file (e.g. `model = Head(...)`) to profile it", 1],
+      ]);
+      // Made by a builder the discovery runs: profiled there, no finding.
+      const built = run([...head, 'def make():', '    m = Head(4)', '    m.build((None, 3))', '    return m'].join('\n'));
+      assert.deepEqual(built.graphs.map((g) => g.name), ['make']);
+      assert.deepEqual(built.findings.filter((f) => f.code === 'missing-arguments'), []);
     });
 
     it('training-only code around the model reads quietly', () => {

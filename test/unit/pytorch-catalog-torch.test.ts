@@ -15,6 +15,7 @@ interface SavedTorch {
   index?: number;
   dtype?: string;
   elements?: number;
+  bytes: number;
 }
 
 interface ProbeCase {
@@ -63,17 +64,20 @@ interface SavedSummary {
   refs: string[];
   /** 4-byte floats (activations in fp32, fp32 statistics). */
   float: number;
+  /** Bytes of one-element tensors: 0-dim scalars such as a Python number an op divides by (float64/int64). */
+  scalarBytes: number;
   bool: number;
   int64: number;
 }
 
 function summariseTorch(c: ProbeCase): SavedSummary {
-  const s: SavedSummary = { refs: [], float: 0, bool: 0, int64: 0 };
+  const s: SavedSummary = { refs: [], float: 0, scalarBytes: 0, bool: 0, int64: 0 };
   for (const t of c.saved) {
     if (t.ref === 'input') s.refs.push(`input${t.index}`);
     else if (t.ref === 'output') s.refs.push(`output${t.index}`);
-    // Scalars (a saved 0-dim constant or element count) are at most 8 bytes: left out.
-    else if ((t.elements ?? 0) <= 1) continue;
+    else if (t.elements === 0) continue;
+    // 0-dim tensors (elements 1): 8-byte Python numbers an op divides by, nll_loss's fp32 total weight.
+    else if (t.elements === 1) s.scalarBytes += t.bytes;
     else if (t.dtype === 'float32') s.float += t.elements!;
     else if (t.dtype === 'bool') s.bool += t.elements!;
     else if (t.dtype === 'int64') s.int64 += t.elements!;
@@ -84,12 +88,14 @@ function summariseTorch(c: ProbeCase): SavedSummary {
 }
 
 function summariseRow(c: ProbeCase, saves: SavedRef[]): SavedSummary {
-  const s: SavedSummary = { refs: [], float: 0, bool: 0, int64: 0 };
+  const s: SavedSummary = { refs: [], float: 0, scalarBytes: 0, bool: 0, int64: 0 };
   const refs = new Set<string>();
   for (const r of saves) {
     if ('input' in r) refs.add(`input${c.alias ? c.alias[r.input] : r.input}`);
     else if ('output' in r) refs.add(`output${r.output}`);
     else if (r.elements === 0) continue;
+    // The probe runs in fp32: an activation element is 4 bytes.
+    else if (r.elements === 1) s.scalarBytes += r.dtype === 'bool' ? 1 : r.dtype === 'act' || r.dtype === 'fp32' ? 4 : 8;
     else if (r.dtype === 'act' || r.dtype === 'fp32') s.float += r.elements;
     else if (r.dtype === 'bool') s.bool += r.elements;
     else s.int64 += r.elements;

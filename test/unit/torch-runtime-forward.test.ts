@@ -4,7 +4,7 @@
  * (MACs of matmuls and convolutions; bytes autograd saves, fp32, deduplicated by storage).
  */
 import { strict as assert } from 'node:assert';
-import type { ModelGraph } from '../../src/core/graph';
+import { walkLayers, type ModelGraph } from '../../src/core/graph';
 import { evaluate, graphNamed, initEngine, layer, modelSource, savedBytesFp32, totalMacs, type Evaluated } from './helpers/engine';
 
 const EXAMPLES = `
@@ -53,6 +53,30 @@ describe('torch runtime: functional ops and tensor methods match torch', () => {
   it('F.embedding, F.layer_norm and F.dropout in training mode', () => {
     // torch 1.13: 9984 params, 655360 MACs, output [4, 20, 32], 113920 saved bytes
     expectTorch(graphNamed(r, 'LayerNormMLP'), { total: 9984, buffers: 0, macs: 655_360, output: [4, 20, 32], savedBytes: 113_920 });
+  });
+
+  it('op nodes are typed as the forward calls them (torch.einsum, x.softmax(), x / y, F.relu); paths keep the op', () => {
+    const ops = (name: string) =>
+      [...walkLayers(graphNamed(r, name).root)].filter(({ node }) => node.functional).map(({ node }) => [node.path, node.type, node.op]);
+    // forward_ops.py lines 23-25: torch.einsum(...) / math.sqrt(...), .masked_fill(...).softmax(dim=-1), torch.einsum(...).
+    assert.deepEqual(ops('EinsumAttention'), [
+      ['einsum', 'torch.einsum', 'einsum'],
+      ['div', 'Tensor.__truediv__', 'div'],
+      ['masked_fill', 'Tensor.masked_fill', 'masked_fill'],
+      ['softmax', 'Tensor.softmax', 'softmax'],
+      ['einsum_1', 'torch.einsum', 'einsum'],
+    ]);
+    // forward_ops.py lines 40-46: F.relu(F.conv2d(...)), F.max_pool2d, F.gelu(F.conv2d(...)), F.adaptive_avg_pool2d, F.linear
+    // (F.pad and F.interpolate keep nothing for backward and make no MACs: no node).
+    assert.deepEqual(
+      ops('FunctionalConv').map(([path, type]) => `${path}=${type}`),
+      ['conv2d=F.conv2d', 'relu=F.relu', 'max_pool2d=F.max_pool2d', 'conv2d_1=F.conv2d', 'gelu=F.gelu', 'adaptive_avg_pool2d=F.adaptive_avg_pool2d', 'linear=F.linear'],
+    );
+    // forward_ops.py lines 59-66: a * torch.sigmoid(b), .mean(dim=0), torch.bmm, gram[..., :1] * 0.0, torch.gather.
+    assert.deepEqual(
+      ops('Mixer').map(([path, type]) => `${path}=${type}`),
+      ['sigmoid=torch.sigmoid', 'mul=Tensor.__mul__', 'mean=Tensor.mean', 'bmm=torch.bmm', 'mul_1=Tensor.__mul__', 'gather=torch.gather'],
+    );
   });
 
   it('F.scaled_dot_product_attention counts Q·Kᵀ and A·V and marks fused attention', () => {

@@ -162,7 +162,7 @@ export function gatherFacts(graph: ModelGraph): ModelFacts {
 
   const visit = (node: LayerNode, depth: number, parent: number): void => {
     const index = nodes.length;
-    const attentionOp = !!t && node.functional === true && ATTENTION_OPS.test(node.type);
+    const attentionOp = !!t && node.functional === true && ATTENTION_OPS.test(node.op ?? node.type);
     const facts: NodeFacts = {
       node,
       index,

@@ -14,8 +14,17 @@ function lastSegment(path: string): string {
 }
 
 /** Output shapes were evaluated at the graph's batch: show them at the plan's. */
-function atBatch(shape: number[], from: number, to: number): number[] {
-  return from > 0 && shape[0] === from ? [to, ...shape.slice(1)] : shape;
+/**
+ * An output shape at another batch: the batch is dimension 0, or, in sequence-first models
+ * (`batchDim` 1), dimension 1 of [seq, batch, …] outputs when dimension 0 is not the batch.
+ */
+function atBatch(shape: number[], from: number, to: number, batchDim: number): number[] {
+  if (!(from > 0) || from === to) return shape;
+  const d = shape[0] === from ? 0 : batchDim === 1 && shape[1] === from ? 1 : -1;
+  if (d < 0) return shape;
+  const out = shape.slice();
+  out[d] = to;
+  return out;
 }
 
 function share(part: number, whole: number): number {
@@ -61,7 +70,7 @@ export function layerRows(
     };
     if (node.range) row.line = node.range.start.line + 1;
     if (node.file) row.file = node.file;
-    if (node.outputShapes) row.outputShape = node.outputShapes.map((shape) => atBatch(shape, facts.batch0, plan.batch));
+    if (node.outputShapes) row.outputShape = node.outputShapes.map((shape) => atBatch(shape, facts.batch0, plan.batch, facts.graph.input?.batchDim ?? 0));
     if (node.functional) row.functional = true;
     if (node.note) row.note = node.note;
     return row;

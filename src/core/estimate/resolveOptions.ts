@@ -29,8 +29,10 @@ export function resolveOptions(graph: ModelGraph, base: EstimateOptions): { opti
     findings.push({ severity: 'warning', code, message, ...(range ? { range } : {}) });
   };
 
-  // An example call's batch is part of the input it gives, unless a person asked for another batch.
-  if (!base.batchFromUser && graph.input?.source === 'example' && positiveInt(graph.input.batch)) o.batch = graph.input.batch;
+  // An example call's batch is part of the input it gives, unless a person asked for another batch;
+  // so is the batch of the parent model's call a helper module was profiled at.
+  const given = graph.input?.source === 'example' || graph.input?.source === 'parent';
+  if (!base.batchFromUser && given && positiveInt(graph.input!.batch)) o.batch = graph.input!.batch;
 
   const p = withoutPinned(graph.profile, base);
   if (p) {

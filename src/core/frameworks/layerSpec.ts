@@ -48,9 +48,10 @@ export type SavedRef =
   /**
    * A tensor made inside the op. `act` elements take the compute dtype's size;
    * `bool` 1 byte (dropout masks), `int64` 8 bytes (pooling indices), `fp32` 4 bytes
-   * (norm statistics kept in fp32 under autocast).
+   * (norm statistics kept in fp32 under autocast), `fp64` 8 bytes (a Python float an op
+   * divides by, which autograd keeps as a 0-dim double tensor).
    */
-  | { elements: number; dtype: 'act' | 'bool' | 'int64' | 'fp32' };
+  | { elements: number; dtype: 'act' | 'bool' | 'int64' | 'fp32' | 'fp64' };
 
 /**
  * A layer output: one tensor, or a tuple of outputs (LSTM returns `output, (h_n, c_n)`).

@@ -19,6 +19,8 @@ export interface CachedModel {
   graph?: ModelGraph;
   /** The entry was skipped with a finding that names the missing arguments. */
   notProfiled?: boolean;
+  /** A helper profiled at another model's call: the key of that model's result. */
+  helperOf?: string;
 }
 
 /** Entries kept, over all documents (least recently used go first). */

@@ -7,13 +7,13 @@
  * executed. A pass claims the values it turned into graphs so that later
  * passes skip them (a transformers model is not also a torch instance entry).
  */
-import type { ModelGraph, ProfileOverrides } from '../graph';
+import type { InputSpec, LayerNode, ModelGraph, ModelKind, ParamCounts, ProfileOverrides } from '../graph';
 import type { EstimateOptions } from '../options';
-import type { Loc } from '../python/ast';
+import type { FunctionDef, Loc, Stmt } from '../python/ast';
 import type { Interp } from '../python/interp';
 import type { ParsedModule } from '../python/parseModule';
 import type { ModuleFactory } from '../python/stdlib';
-import type { ModuleV, Value } from '../python/values';
+import type { ClassV, InstV, ModuleV, Value } from '../python/values';
 import type { ModelCacheScope } from './modelCache';
 import type { Finding } from '../source';
 import type { SourceHost } from '../sourceHost';
@@ -57,6 +57,70 @@ export interface DiscoveryContext {
   hostQueries?(): number;
   /** Only these models are wanted (absent: all). A plug-in may skip the others, or still list them. */
   only?: Set<string>;
+}
+
+/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
+export function topLevel(body: Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  for (const s of body) {
+    out.push(s);
+    if (s.k === 'if') out.push(...s.body, ...s.orelse);
+    else if (s.k === 'with' || s.k === 'try') out.push(...s.body);
+  }
+  return out;
+}
+
+/** A function callable without arguments (a builder entry). */
+export function needsNoArgs(fn: FunctionDef): boolean {
+  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
+}
+
+/** What a discovered entry is called, what kind it is and where it is written. */
+export interface EntryPlace {
+  name: string;
+  kind: ModelKind;
+  loc: Loc;
+  nameLoc: Loc;
+}
+
+/** A model a discovery pass found: an existing instance, or how to make one. */
+export interface ModelEntry extends EntryPlace {
+  instance?: InstV;
+  make?: () => Value;
+  cls?: ClassV;
+  /** Class entries whose __init__ needs arguments nobody supplied. */
+  missing?: string[];
+}
+
+/** An info finding on a class entry left out for want of constructor arguments. */
+export function missingArgumentsFinding(ctx: DiscoveryContext, e: ModelEntry): void {
+  const needs = (e.missing ?? []).map((m) => `'${m}'`).join(', ');
+  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${needs}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
+}
+
+/** The graph of one entry: its place, its layer tree and counts, and how its evaluation went. */
+export function entryGraph(
+  ctx: DiscoveryContext,
+  e: EntryPlace,
+  framework: ModelGraph['framework'],
+  tree: { root: LayerNode; params: ParamCounts },
+  run: { findings: Finding[]; partial: boolean },
+  extra: { input?: InputSpec; profile?: ProfileOverrides },
+): ModelGraph {
+  const graph: ModelGraph = {
+    name: e.name,
+    kind: e.kind,
+    framework,
+    range: ctx.range(e.loc),
+    nameRange: ctx.range(e.nameLoc),
+    params: tree.params,
+    root: tree.root,
+    partial: run.partial,
+    findings: run.findings,
+  };
+  if (extra.input) graph.input = extra.input;
+  if (extra.profile) graph.profile = extra.profile;
+  return graph;
 }
 
 export interface FrameworkPlugin {

@@ -16,9 +16,9 @@
  * sequence length with a Collector: output shapes, MACs and saved tensors per layer.
  */
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
-import type { ClassDef, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { ClassDef, Stmt } from '../../python/ast';
 import { list, type ClassV, type FuncV, type InstV, type Value } from '../../python/values';
-import type { DiscoveryContext, FrameworkPlugin } from '../registry';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type ModelEntry, missingArgumentsFinding } from '../registry';
 import { resolveInputs } from './inputs';
 import { callLayer } from './runtime/call';
 import { Collector } from './runtime/collector';
@@ -26,16 +26,9 @@ import { existingKerasPackage, kerasFactories } from './runtime/package';
 import type { KerasRuntime } from './runtime/runtime';
 import { layerState, type LayerKind } from './runtime/state';
 import { buildKerasTree } from './toGraph';
+import { attentionSequence, detectKerasTransformer } from './transformerInfo';
 
-interface Entry {
-  name: string;
-  kind: ModelKind;
-  loc: Loc;
-  nameLoc: Loc;
-  instance?: InstV;
-  make?: () => Value;
-  cls?: ClassV;
-}
+type Entry = ModelEntry;
 
 const KIND: Partial<Record<LayerKind, ModelKind>> = {
   sequential: 'sequential',
@@ -47,21 +40,6 @@ const KIND: Partial<Record<LayerKind, ModelKind>> = {
 function isModel(v: Value | undefined): v is InstV {
   const s = layerState(v);
   return !!s && KIND[s.kind] !== undefined;
-}
-
-/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
-function topLevel(body: Stmt[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const s of body) {
-    out.push(s);
-    if (s.k === 'if') out.push(...s.body, ...s.orelse);
-    else if (s.k === 'with' || s.k === 'try') out.push(...s.body);
-  }
-  return out;
-}
-
-function needsNoArgs(fn: FunctionDef): boolean {
-  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
 }
 
 function returnsSomething(body: Stmt[]): boolean {
@@ -76,7 +54,8 @@ function returnsSomething(body: Stmt[]): boolean {
 function classEntry(ctx: DiscoveryContext, rt: KerasRuntime, cls: ClassV, def: ClassDef): Entry | undefined {
   if (!cls.mro.includes(rt.classes.Model) || cls.mro.includes(rt.classes.Sequential) || cls.builtin) return undefined;
   const init = ctx.interp.lookupClass(cls, '__init__');
-  if (init?.t === 'func' && ctx.interp.missingArgs(init, 1, []).length) return undefined;
+  const missing = init?.t === 'func' ? ctx.interp.missingArgs(init, 1, []) : [];
+  if (missing.length) return { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls, missing };
   return { name: def.name, kind: 'class', loc: def.loc, nameLoc: def.nameLoc, cls, make: () => ctx.interp.call(cls, [], new Map(), def.nameLoc) };
 }
 
@@ -109,12 +88,18 @@ export function discoverKeras(ctx: DiscoveryContext): ModelGraph[] {
   }
   const graphs: ModelGraph[] = [];
   for (const e of entries) {
+    if (e.missing) continue;
     if (!ctx.timeLeft()) {
       ctx.interp.finding('warning', 'budget-time', `Time budget ran out before ${e.name} was evaluated`, e.nameLoc);
       continue;
     }
     const g = profileEntry(ctx, rt, e, entries);
     if (g) graphs.push(g);
+  }
+  // A class that needs arguments is profiled through its instances (in the file, or made
+  // by a builder above); one never instantiated gets a finding that says so.
+  for (const e of entries) {
+    if (e.missing && !rt.created.some((m) => m.cls.mro.includes(e.cls!))) missingArgumentsFinding(ctx, e);
   }
   return graphs;
 }
@@ -180,19 +165,21 @@ function profileEntry(ctx: DiscoveryContext, rt: KerasRuntime, e: Entry, entries
   ctx.claim(inst);
   const tree = buildKerasTree(rt, inst, state.col, ctx.file);
   tree.root.range = ctx.range(e.loc);
-  const graph: ModelGraph = {
-    name: e.name,
-    kind: e.kind,
-    framework: 'keras',
-    range: ctx.range(e.loc),
-    nameRange: ctx.range(e.nameLoc),
-    params: tree.params,
-    root: tree.root,
-    partial: g.partial,
-    findings: g.findings,
-  };
-  if (state.input) graph.input = state.input;
-  if (profile) graph.profile = profile;
+  const graph = entryGraph(ctx, e, 'keras', tree, g, { ...(state.input ? { input: state.input } : {}), ...(profile ? { profile } : {}) });
+  try {
+    const col = state.col;
+    const info = detectKerasTransformer(tree.root, (node) => {
+      const layer = tree.layers.get(node);
+      const s = layerState(layer);
+      return s ? { args: s.args, causal: !!col && col.causal.has(layer!) } : undefined;
+    });
+    if (info) graph.transformer = info;
+    // An input of fixed length (keras.Input(shape=(128,))) names no sequence: the attention's is it.
+    const seq = info && graph.input && graph.input.seq === undefined ? attentionSequence(tree.root) : undefined;
+    if (seq !== undefined) graph.input!.seq = seq;
+  } catch {
+    // Transformer facts are an extra; a model they cannot be read from is still profiled.
+  }
   return graph;
 }
 

@@ -15,6 +15,7 @@ import type { Collector } from './runtime/collector';
 import type { KerasRuntime } from './runtime/runtime';
 import { sublayers } from './runtime/structure';
 import { layerState, type WeightRec } from './runtime/state';
+import { statsFields } from '../layerStats';
 
 function toRange(loc: Loc): SourceRange {
   return { start: { line: loc.sl, character: loc.sc }, end: { line: loc.el, character: loc.ec } };
@@ -22,10 +23,16 @@ function toRange(loc: Loc): SourceRange {
 
 const APPLICATION_NOTE = 'keras.applications model: counted from the catalog; its layers and the activations they keep are not itemised';
 
-export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | undefined, analysedFile: string): { root: LayerNode; params: ParamCounts } {
+export function buildKerasTree(
+  rt: KerasRuntime,
+  model: InstV,
+  col: Collector | undefined,
+  analysedFile: string,
+): { root: LayerNode; params: ParamCounts; layers: Map<LayerNode, InstV> } {
   const seenLayers = new Set<InstV>();
   const seenWeights = new Set<WeightRec>();
   const params: ParamCounts = { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 };
+  const layers = new Map<LayerNode, InstV>();
 
   const visit = (layer: InstV, path: string): LayerNode => {
     seenLayers.add(layer);
@@ -49,13 +56,10 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
       ownParams: safeCount(own),
       ownTrainableParams: safeCount(ownTrainable),
       ownBuffers: 0,
-      calls: stats?.calls ?? 0,
-      macs: safeCount(stats?.macs ?? 0),
-      savedElements: safeCount(stats?.savedElements ?? 0),
-      savedFixedBytes: safeCount(stats?.savedFixedBytes ?? 0),
-      outputElements: safeCount(stats?.outputElements ?? 0),
+      ...statsFields(stats),
       children: [],
     };
+    layers.set(node, layer);
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;
     // Layers made inside a built-in source (keras.applications architectures) have no place in the user's files.
     if (!s.file?.startsWith('<')) node.range = toRange(s.loc);
@@ -85,5 +89,5 @@ export function buildKerasTree(rt: KerasRuntime, model: InstV, col: Collector | 
   params.total = safeCount(params.total);
   params.trainable = safeCount(params.trainable);
   params.nonTrainable = safeCount(params.total - params.trainable);
-  return { root, params };
+  return { root, params, layers };
 }

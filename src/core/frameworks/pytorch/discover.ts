@@ -16,15 +16,19 @@
  *   a name, when calling them returns a module.
  */
 import type { InputSpec, ModelGraph, ModelKind, ProfileOverrides } from '../../graph';
-import type { ClassDef, Expr, FunctionDef, Loc, Stmt } from '../../python/ast';
+import type { ClassDef, Expr, Loc, Stmt } from '../../python/ast';
+import type { Interp, Sink } from '../../python/interp';
 import type { ClassV, FuncV, InstV, Value } from '../../python/values';
-import type { DiscoveryContext, FrameworkPlugin } from '../registry';
+import type { CachedModel, ModelCacheScope } from '../modelCache';
+import { entryGraph, needsNoArgs, topLevel, type DiscoveryContext, type FrameworkPlugin, type Guarded, type ModelEntry, missingArgumentsFinding } from '../registry';
 import { newSink } from '../../python/interp';
-import { completeForwardArgs, type ExampleCall, resolveInput, withAlternative } from './inputs';
+import { callerInput, classesInside, findCaller, type CallerRecord, type TracedModel } from './callers';
+import { completeForwardArgs, type ExampleCall, type ResolvedInput, resolveInput, withAlternative } from './inputs';
 import { isModuleClass } from './nnModule';
 import { torchFactories, torchPackage } from './package';
 import type { TorchRuntime } from './runtime';
 import { buildTree } from './toGraph';
+import { settleSequenceLayout } from './sequenceLayout';
 import { Trace } from './trace';
 import { detectTransformer } from './transformerInfo';
 
@@ -51,18 +55,7 @@ export function observeTorch(ctxKey: object, rt: TorchRuntime): TorchObservation
   return obs;
 }
 
-interface Entry {
-  name: string;
-  kind: ModelKind;
-  loc: Loc;
-  nameLoc: Loc;
-  /** What to profile: an existing instance, or how to make one. */
-  instance?: InstV;
-  make?: () => Value;
-  cls?: ClassV;
-  /** Class entries whose __init__ needs arguments nobody supplied. */
-  missing?: string[];
-}
+type Entry = ModelEntry;
 
 function returnsCallOrName(body: Stmt[]): boolean {
   for (const s of body) {
@@ -72,22 +65,6 @@ function returnsCallOrName(body: Stmt[]): boolean {
     if (s.k === 'try' && returnsCallOrName(s.body)) return true;
   }
   return false;
-}
-
-function needsNoArgs(fn: FunctionDef): boolean {
-  return fn.params.every((p) => p.kind === 'vararg' || p.kind === 'kwarg' || p.default !== undefined);
-}
-
-/** Top-level statements, and those inside a top-level `if`/`with`/`try` (the __main__ guard). */
-function topLevel(body: Stmt[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const s of body) {
-    out.push(s);
-    if (s.k === 'if') out.push(...s.body, ...s.orelse);
-    else if (s.k === 'with') out.push(...s.body);
-    else if (s.k === 'try') out.push(...s.body);
-  }
-  return out;
 }
 
 function hasOwnForward(cls: ClassV, moduleClass: ClassV): boolean {
@@ -144,11 +121,12 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   // built needs those models evaluated first: earlier results serve only when every
   // such class is unchanged too.
   const reuse = cache !== undefined && order.every(({ e }) => !e.missing?.length || (keys.get(e) !== undefined && cache.has(keys.get(e)!)));
+  const hits = reuse ? reusableResults(order.map(({ e }) => e), keys, cache) : new Map<Entry, CachedModel>();
   const graphs: ModelGraph[] = [];
   const skipped: Entry[] = [];
+  const built: Built[] = [];
   for (const { e } of order) {
-    const key = keys.get(e);
-    const hit = reuse && key !== undefined ? cache!.get(key) : undefined;
+    const hit = hits.get(e);
     if (hit) {
       if (hit.notProfiled) missingArgumentsFinding(ctx, e);
       if (hit.graph) graphs.push(hit.graph);
@@ -163,15 +141,48 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
       if (inst) e.make = () => interp.call(e.cls!, inst.args, inst.kwargs, e.nameLoc);
       else {
         missingArgumentsFinding(ctx, e);
+        const key = keys.get(e);
         if (key !== undefined) cache!.set(key, { notProfiled: true });
         continue;
       }
     }
     const queriesBefore = ctx.hostQueries?.();
-    const g = profileEntry(ctx, rt, e, obs);
-    if (g) graphs.push(g);
-    // A model that read other files while it was built (a lazy import) is evaluated every time.
-    if (key !== undefined && ctx.hostQueries?.() === queriesBefore) cache!.set(key, { graph: g });
+    const b = buildEntry(ctx, rt, e);
+    const readFiles = ctx.hostQueries?.() !== queriesBefore;
+    if (b) built.push({ ...b, readFiles });
+    else if (!readFiles && keys.get(e) !== undefined) cache!.set(keys.get(e)!, {});
+  }
+
+  // Helpers (classes other models use as submodules) are traced after those models, at
+  // the first call the first of them (in source order) makes; the others in source order.
+  const inside = built.map((b) => classesInside(rt, b.inst));
+  const isHelper = built.map((b, i) => b.e.kind === 'class' && inside.some((set, j) => j !== i && set.has(b.inst.cls)));
+  const traced: TracedModel[] = [];
+  /** The cache key of each traced model whose result is kept. */
+  const tracedKeys = new Map<TracedModel, string>();
+  const bySource = built.map((b, i) => ({ b, i })).sort((x, y) => x.b.e.loc.sl - y.b.e.loc.sl || x.b.e.loc.sc - y.b.e.loc.sc);
+  for (const helpers of [false, true]) {
+    bySource.forEach(({ b, i }) => {
+      if (isHelper[i] !== helpers) return;
+      const caller = helpers ? findCaller(rt, b.inst.cls, traced) : undefined;
+      const queriesBefore = ctx.hostQueries?.();
+      const g = profileEntry(ctx, rt, b, obs, caller, ctx.timeLeft());
+      const key = keys.get(b.e);
+      const callerKey = caller ? tracedKeys.get(caller.parent) : undefined;
+      // A model that read other files while it was built or traced (a lazy import) is evaluated every time.
+      const cacheable = key !== undefined && !b.readFiles && ctx.hostQueries?.() === queriesBefore && (!caller || callerKey !== undefined);
+      if (!g) {
+        if (cacheable) cache!.set(key, {});
+        return;
+      }
+      graphs.push(g.graph);
+      if (cacheable) cache!.set(key, callerKey !== undefined ? { graph: g.graph, helperOf: callerKey } : { graph: g.graph });
+      if (g.trace && g.graph.input) {
+        const model: TracedModel = { name: b.e.name, root: g.inst, trace: g.trace, input: g.graph.input };
+        traced.push(model);
+        if (cacheable) tracedKeys.set(model, key);
+      }
+    });
   }
   if (skipped.length) {
     const names = skipped.slice(0, 5).map((e) => e.name).join(', ') + (skipped.length > 5 ? `, … (${skipped.length - 5} more)` : '');
@@ -180,8 +191,54 @@ export function discoverTorch(ctx: DiscoveryContext): ModelGraph[] {
   return graphs;
 }
 
-function missingArgumentsFinding(ctx: DiscoveryContext, e: Entry): void {
-  ctx.interp.finding('info', 'missing-arguments', `${e.name} is not profiled: its __init__ needs ${e.missing!.map((m) => `'${m}'`).join(', ')}. Instantiate it in this file (e.g. \`model = ${e.name}(...)\`) to profile it`, e.nameLoc);
+/**
+ * The cached results that still hold. A helper's graph was traced at another model's call:
+ * it holds while that model's result holds and no model evaluated again could now be the
+ * first to call it (one earlier in the file, or any when the caller is a helper itself).
+ * A result whose layers include a class evaluated again is evaluated again too: that
+ * class may be a helper, traced at this model's call.
+ */
+function reusableResults(entries: Entry[], keys: Map<Entry, string | undefined>, cache: ModelCacheScope): Map<Entry, CachedModel> {
+  const hits = new Map<Entry, CachedModel>();
+  const byKey = new Map<string, Entry>();
+  for (const e of entries) {
+    const key = keys.get(e);
+    if (key === undefined) continue;
+    byKey.set(key, e);
+    const hit = cache.get(key);
+    if (hit) hits.set(e, hit);
+  }
+  const before = (a: Entry, b: Entry): boolean => a.loc.sl < b.loc.sl || (a.loc.sl === b.loc.sl && a.loc.sc < b.loc.sc);
+  for (let changed = true; changed; ) {
+    changed = false;
+    const missed = entries.filter((e) => !hits.has(e));
+    const missedClasses = new Set(missed.filter((e) => e.kind === 'class').map((e) => e.name));
+    for (const [e, hit] of hits) {
+      let holds = !hit.graph || !hasUserLayer(hit.graph, missedClasses);
+      if (holds && hit.helperOf !== undefined) {
+        const caller = byKey.get(hit.helperOf);
+        const callerHit = caller ? hits.get(caller) : undefined;
+        holds = callerHit !== undefined && !missed.some((m) => callerHit.helperOf !== undefined || before(m, caller!));
+      }
+      if (!holds) {
+        hits.delete(e);
+        changed = true;
+      }
+    }
+  }
+  return hits;
+}
+
+/** Whether a graph has a layer (below its root) of one of these classes of the analysed file. */
+function hasUserLayer(graph: ModelGraph, classes: Set<string>): boolean {
+  if (!classes.size) return false;
+  const stack = [...graph.root.children];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (!node.builtin && !node.functional && node.file === undefined && classes.has(node.type)) return true;
+    stack.push(...node.children);
+  }
+  return false;
 }
 
 function hasWeights(rt: TorchRuntime, m: InstV): boolean {
@@ -200,14 +257,32 @@ function classEntry(ctx: DiscoveryContext, cls: ClassV, def: ClassDef): Entry {
   return e;
 }
 
-function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: TorchObservations): ModelGraph | undefined {
-  const interp = ctx.interp;
-  const state: { inst?: InstV; trace?: Trace; input?: InputSpec; profile?: ProfileOverrides; notModule?: boolean } = {};
+/** An entry's module, built under its own budget, before any model is traced. */
+interface Built {
+  e: Entry;
+  inst: InstV;
+  profile?: ProfileOverrides;
+  /** Findings and partial flag of building it. */
+  build: Guarded<unknown>;
+  /** Building it read other files (a lazy import): its result is not kept between analyses. */
+  readFiles?: boolean;
+}
+
+interface EntryState {
+  inst?: InstV;
+  trace?: Trace;
+  input?: InputSpec;
+  profile?: ProfileOverrides;
+  notModule?: boolean;
+}
+
+function buildEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry): Built | undefined {
+  const state: EntryState = {};
   state.profile = ctx.profileFor(e.loc.sl, e.nameLoc.sl, e.kind === 'class' || e.kind === 'builder' ? undefined : e.loc.el);
   if (!state.profile && e.kind === 'instance' && e.cls?.def && !e.cls.file?.startsWith('<') && (!e.cls.file || e.cls.file === ctx.file)) {
     state.profile = ctx.profileFor(e.cls.def.loc.sl, e.cls.def.nameLoc.sl);
   }
-  const g = ctx.guarded(e.name, () => {
+  const build = ctx.guarded(e.name, () => {
     if (e.instance) state.inst = e.instance;
     else if (e.make) {
       rt.captureFirst = true;
@@ -222,68 +297,65 @@ function profileEntry(ctx: DiscoveryContext, rt: TorchRuntime, e: Entry, obs: To
       }
     }
     if (!state.inst) return;
-    rt.namedMemo = new Map();
     const weights = rt.namedTensors(state.inst, 'params', true).length + rt.namedTensors(state.inst, 'buffers', true).length;
-    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) {
-      state.notModule = true;
+    if (e.kind === 'class' && !hasOwnForward(state.inst.cls, rt.moduleClass) && weights === 0) state.notModule = true;
+  });
+  if (!state.inst || state.notModule) return undefined;
+  const b: Built = { e, inst: state.inst, build };
+  if (state.profile) b.profile = state.profile;
+  return b;
+}
+
+/**
+ * Trace a built entry and make its graph. A helper without a `# profile:` comment or an
+ * example call of its own is profiled as `caller` ran it, on the very submodule called.
+ */
+function profileEntry(
+  ctx: DiscoveryContext,
+  rt: TorchRuntime,
+  b: Built,
+  obs: TorchObservations,
+  caller: CallerRecord | undefined,
+  timeLeft: boolean,
+): { graph: ModelGraph; inst: InstV; trace?: Trace } | undefined {
+  const interp = ctx.interp;
+  const e = b.e;
+  const state: EntryState = { inst: b.inst };
+  if (b.profile) state.profile = b.profile;
+  const g = ctx.guarded(e.name, () => {
+    if (!timeLeft) {
+      // Built, but the document's time is spent: its counts stand, its forward is not traced.
+      interp.finding('warning', 'budget-time', `${e.name}: the time budget ran out before its forward was traced; shapes, MACs and activations are missing`, e.nameLoc);
       return;
     }
-    const examples = [...(obs.examples.get(state.inst) ?? [])];
-    const cls = state.inst.cls;
+    rt.namedMemo = new Map();
+    const examples = [...(obs.examples.get(b.inst) ?? [])];
+    const cls = b.inst.cls;
     if (!examples.length) for (const [m, ex] of obs.examples) if (m.cls === cls) examples.push(...ex);
-    const resolved = resolveInput(rt, state.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
+    let resolved: ResolvedInput | { missing: string };
+    if (caller && !state.profile && !examples.length) {
+      state.inst = caller.module;
+      resolved = { args: caller.args, kwargs: caller.kwargs, spec: callerInput(rt, caller, ctx.file) };
+    } else resolved = resolveInput(rt, b.inst, { options: ctx.options, profile: state.profile, examples, text: ctx.text });
     if ('missing' in resolved) {
       interp.finding('info', 'no-input', resolved.missing, e.nameLoc);
       return;
     }
-    if (resolved.spec.source !== 'example') {
-      completeForwardArgs(rt, state.inst, resolved, (param) =>
+    if (resolved.spec.source !== 'example' && resolved.spec.source !== 'parent') {
+      completeForwardArgs(rt, b.inst, resolved, (param) =>
         interp.finding('info', 'no-input', `forward() needs '${param}', which nothing in the file gives: add an example call such as \`model(x, ${param})\``, e.nameLoc),
       );
     }
     state.input = resolved.spec;
-    if (!resolved.alternatives?.length) {
-      state.trace = runForward(rt, state.inst, resolved.args, resolved.kwargs, e.nameLoc);
-      return;
-    }
-    // An inferred input may not fit the layers (a 2-D features input for an attention
-    // block, 224² for a CIFAR net): try the usual alternatives, keeping the first that fits.
-    const sink = interp.sink;
-    const attempt = (args: Value[], kwargs: Map<string, Value>) => {
-      interp.sink = newSink();
-      try {
-        const trace = new Trace();
-        state.trace = trace;
-        runForward(rt, state.inst!, args, kwargs, e.nameLoc, trace);
-        return { trace, sink: interp.sink };
-      } finally {
-        interp.sink = sink;
-      }
-    };
-    const first = attempt(resolved.args, resolved.kwargs);
-    let chosen = first;
-    if (first.trace.errors) {
-      for (const a of resolved.alternatives) {
-        if (!interp.timeLeft()) break;
-        const alt = withAlternative(rt, resolved, a);
-        const r = attempt(alt.args, alt.kwargs);
-        if (!r.trace.errors) {
-          chosen = r;
-          state.input = alt.spec;
-          break;
-        }
-      }
-    }
-    state.trace = chosen.trace;
-    for (const f of chosen.sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
+    const traced = traceInput(interp, rt, state.inst!, resolved, e.nameLoc, (t) => (state.trace = t));
+    state.trace = traced.trace;
+    state.input = traced.spec;
   });
-  if (!state.inst || state.notModule) {
-    rt.namedMemo = undefined;
-    return undefined;
-  }
   rt.namedMemo ??= new Map();
   try {
-    return finishGraph(ctx, rt, e, state, g);
+    const findings = [...b.build.findings, ...g.findings];
+    const graph = finishGraph(ctx, rt, e, state, { findings, partial: b.build.partial || g.partial });
+    return { graph, inst: state.inst!, trace: state.trace };
   } finally {
     rt.namedMemo = undefined;
   }
@@ -298,19 +370,7 @@ function finishGraph(
 ): ModelGraph {
   if (!state.inst) throw new Error('no instance');
   const tree = buildTree(rt, state.inst, state.trace, ctx.file, e.kind === 'instance' || e.kind === 'sequential' || e.kind === 'builder' ? state.inst.cls.name : undefined, ctx.range(e.loc));
-  const graph: ModelGraph = {
-    name: e.name,
-    kind: e.kind,
-    framework: 'pytorch',
-    range: ctx.range(e.loc),
-    nameRange: ctx.range(e.nameLoc),
-    params: tree.params,
-    root: tree.root,
-    partial: g.partial,
-    findings: g.findings,
-  };
-  if (state.input) graph.input = state.input;
-  if (state.profile) graph.profile = state.profile;
+  const graph = entryGraph(ctx, e, 'pytorch', tree, g, state);
   try {
     const info = detectTransformer(rt, state.inst, tree.root, state.trace);
     if (info) graph.transformer = info;
@@ -318,6 +378,67 @@ function finishGraph(
     // Transformer facts are an extra; a model they cannot be read from is still profiled.
   }
   return graph;
+}
+
+/** One traced forward, with the findings it raised (kept only for the attempt chosen). */
+interface Attempt {
+  trace: Trace;
+  sink: Sink;
+  args: Value[];
+  kwargs: Map<string, Value>;
+  spec: InputSpec;
+}
+
+function emitFindings(interp: Interp, sink: Sink): void {
+  for (const f of sink.findings) interp.finding(f.severity, f.code, f.message, f.range ? { sl: f.range.start.line, sc: f.range.start.character, el: f.range.end.line, ec: f.range.end.character } : undefined, f.file);
+}
+
+/**
+ * Trace the model with the resolved input. An inferred input that does not fit the layers
+ * (a 2-D features input for an attention block, 224² for a CIFAR net) gives way to the
+ * first alternative that fits; an input whose batch the model reads in dimension 1
+ * (sequence-first RNNs and attention) is settled, and traced again when it was made batch first.
+ * `onTrace` sees each trace as it starts: a budget stop keeps that trace's partial stats.
+ */
+function traceInput(interp: Interp, rt: TorchRuntime, model: InstV, resolved: ResolvedInput, loc: Loc, onTrace: (t: Trace) => void): { trace: Trace; spec: InputSpec } {
+  const outer = interp.sink;
+  const attempt = (args: Value[], kwargs: Map<string, Value>, spec: InputSpec): Attempt => {
+    const trace = new Trace();
+    onTrace(trace);
+    const sink = newSink();
+    interp.sink = sink;
+    try {
+      runForward(rt, model, args, kwargs, loc, trace);
+    } catch (err) {
+      interp.sink = outer;
+      emitFindings(interp, sink);
+      throw err;
+    }
+    interp.sink = outer;
+    return { trace, sink, args, kwargs, spec };
+  };
+  let chosen = attempt(resolved.args, resolved.kwargs, resolved.spec);
+  if (chosen.trace.errors) {
+    for (const a of resolved.alternatives ?? []) {
+      if (!interp.timeLeft()) break;
+      const alt = withAlternative(rt, resolved, a);
+      const r = attempt(alt.args, alt.kwargs, alt.spec);
+      if (!r.trace.errors) {
+        chosen = r;
+        break;
+      }
+    }
+  }
+  // A parent's call is taken as it was made; other inputs settle where their batch is.
+  const layout = chosen.spec.source === 'parent' ? undefined : settleSequenceLayout(rt, chosen.trace.sequenceFirst, chosen.spec, chosen, resolved.example);
+  if (layout && !layout.args) chosen.spec = layout.spec;
+  else if (layout?.args && interp.timeLeft()) {
+    const r = attempt(layout.args, layout.kwargs ?? new Map(), layout.spec);
+    if (r.trace.errors <= chosen.trace.errors && r.trace.sequenceFirst?.batch === layout.spec.batch) chosen = r;
+  }
+  onTrace(chosen.trace);
+  emitFindings(interp, chosen.sink);
+  return { trace: chosen.trace, spec: chosen.spec };
 }
 
 /** Trace one forward. The trace object outlives a budget stop, so partial stats are kept. */

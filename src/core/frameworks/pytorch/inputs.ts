@@ -24,6 +24,8 @@ export interface ResolvedInput {
   spec: InputSpec;
   /** Other inputs to try, in order, when the first one does not fit the model (inferred inputs only). */
   alternatives?: Array<{ shape: Shape; description: string }>;
+  /** Example inputs: the call's arguments as written, and the `# profile:` batch that replaced their first dimension. */
+  example?: { args: Value[]; kwargs: Map<string, Value>; batch?: number };
 }
 
 /** Sequence length when nothing says otherwise (the seqLength setting's documented default). */
@@ -314,11 +316,13 @@ export function resolveInput(
       shapes: tensors.map((t) => t.shape ?? []),
       dtypes: tensors.map((t) => (t.isInt ? 'int' : 'float')),
       source: 'example',
-      description: `example input ${shapeText(s)} from the call on line ${ex.line + 1}${profile?.batch ? `, batch ${profile.batch} from # profile:` : ''}`,
+      description: `example input ${shapeText(s0)} from the call on line ${ex.line + 1}${profile?.batch ? `, batch ${profile.batch} from # profile:` : ''}`,
       batch: exampleBatch,
     };
     if (firstT.isInt && s.length === 2) out.seq = seqFirst !== undefined ? s[1 - bdim] : s[0] === exampleBatch ? s[1] : s[0];
-    return { args, kwargs, spec: out };
+    const example: ResolvedInput['example'] = { args: ex.args, kwargs: ex.kwargs };
+    if (profile?.batch) example.batch = profile.batch;
+    return { args, kwargs, spec: out, example };
   }
   // 3. settings
   if (options.input && options.input.length) {

@@ -27,8 +27,11 @@ import {
   type Value,
 } from '../../python/values';
 import { LayerError, type Args, type LayerSpec, type OutTree } from '../layerSpec';
+import { argToValue, bindLayerArgs } from '../argValues';
+import { saveNew } from '../layerStats';
 import { bindArgs, signatureParams } from './catalog/signature';
 import type { ModuleState, TorchRuntime } from './runtime';
+import { sequenceFirstCall } from './sequenceLayout';
 import { Trace } from './trace';
 
 type Kw = Map<string, Value>;
@@ -588,24 +591,20 @@ function layerClass(rt: TorchRuntime, Module: ClassV, spec: LayerSpec, layers: M
         const self = args[0];
         if (!self || self.t !== 'inst') return NONE;
         const s = rt.state(self)!;
-        const pos = args.slice(1).map((a) => rt.toArg(a, loc));
-        const kwo: Args = {};
-        for (const [k, v] of kw) kwo[k] = rt.toArg(v, loc);
-        let bound: Args;
-        try {
-          bound = bindArgs(spec.type, spec.signature, pos, kwo);
-        } catch (e) {
-          s.broken = e instanceof Error ? e.message : String(e);
+        const binding = bindLayerArgs(spec, args.slice(1), kw, (v) => rt.toArg(v, loc));
+        if ('error' in binding) {
+          s.broken = binding.error;
           interp.finding('warning', 'layer-error', `${s.broken} (line ${loc.sl + 1})`, loc);
           return NONE;
         }
+        const bound = binding.args;
         s.spec = spec;
         s.args = bound;
         initLayer(rt, self, spec, bound, loc, layers, specs);
         for (const p of params) {
           if (p.kind === 'var-keyword' || p.kind === 'var-positional') continue;
           if (s.params.has(p.name) || s.buffers.has(p.name) || s.modules.has(p.name)) continue;
-          self.dict.set(p.name, rt.fromArg(bound[p.name]));
+          self.dict.set(p.name, argToValue(bound[p.name]));
         }
         return NONE;
       },
@@ -722,6 +721,7 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
     return unknown(`${spec.type} output`);
   }
   const shapes = tensors.map((t) => t.shape!);
+  if (rt.trace && !rt.trace.sequenceFirst) rt.trace.sequenceFirst = sequenceFirstCall(spec.type, s.args, shapes);
   if (s.lazy) initLayer(rt, self, spec, s.args, loc, layers, specs, shapes);
   // Dropout with p=0 or in eval mode, and Identity, return their input itself.
   if (tensors[0] && (spec.type === 'Identity' || (/Dropout/.test(spec.type) && (s.args.p === 0 || !s.training)))) return args[0]!;
@@ -765,11 +765,20 @@ function layerForward(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw, loc:
         } else if ('output' in ref) {
           const t = outs[ref.output];
           if (t) trace.saveTensor(stats, t);
-        } else trace.saveNew(stats, ref.elements, ref.dtype);
+        } else saveNew(stats, ref.elements, ref.dtype);
       }
     }
   }
   return out;
+}
+
+/** Lists, tuples and dicts of a call's arguments as they are now: the caller may append to them later (DenseNet's feature list). */
+function snapshot(v: Value, depth = 0): Value {
+  if (depth > 4) return v;
+  if (v.t === 'list') return list(v.items.map((x) => snapshot(x, depth + 1)));
+  if (v.t === 'tuple') return { ...v, items: v.items.map((x) => snapshot(x, depth + 1)) };
+  if (v.t === 'dict') return { ...v, map: new Map([...v.map].map(([h, [k, x]]) => [h, [k, snapshot(x, depth + 1)] as [Value, Value]])) };
+  return v;
 }
 
 /** Module.__call__: run forward under the trace; module-level calls are example inputs. */
@@ -779,6 +788,9 @@ export function callModule(rt: TorchRuntime, self: InstV, args: Value[], kw: Kw,
   const own = !rt.trace;
   const trace = rt.trace ?? new Trace();
   rt.trace = trace;
+  if (!self.cls.builtin && !trace.firstCalls.has(self)) {
+    trace.firstCalls.set(self, { args: args.map((a) => snapshot(a)), kwargs: new Map([...kw].map(([k, v]) => [k, snapshot(v)])), loc, file: interp.file });
+  }
   const forward = interp.getAttr(self, 'forward', loc);
   trace.stack.push(self);
   let out: Value;

@@ -4,18 +4,13 @@
  */
 import type { Interp } from '../../python/interp';
 import type { ModuleFactory } from '../../python/stdlib';
+import { perInterpreter } from '../perInterpreter';
 import { buildTorch, torchModuleFactories, type TorchPackage } from './torchModules';
 
-const packages = new WeakMap<Interp, TorchPackage>();
+const packages = perInterpreter((interp) => buildTorch(interp), (pkg) => pkg.runPrelude?.());
 
 export function torchPackage(interp: Interp): TorchPackage {
-  let pkg = packages.get(interp);
-  if (!pkg) {
-    pkg = buildTorch(interp);
-    packages.set(interp, pkg);
-    pkg.runPrelude?.();
-  }
-  return pkg;
+  return packages.get(interp);
 }
 
 export function torchFactories(): Map<string, ModuleFactory> {

@@ -7,25 +7,12 @@ import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
 import type { Interp } from '../../python/interp';
 import { toNumber } from '../../python/ops';
-import {
-  NONE,
-  bool,
-  dict,
-  float,
-  int,
-  list,
-  newTensorId,
-  str,
-  tuple,
-  unknown,
-  type ClassV,
-  type InstV,
-  type TensorV,
-  type Value,
-} from '../../python/values';
-import { FnRef, type ArgValue, type LayerSpec } from '../layerSpec';
+import { int, list, newTensorId, tuple, unknown, type ClassV, type InstV, type TensorV, type Value } from '../../python/values';
+import { valueToArg } from '../argValues';
+import type { ArgValue, LayerSpec } from '../layerSpec';
 import { ShapeError, prod } from './shapeAlgebra';
-import { Trace, type SavedDtype } from './trace';
+import { saveNew, type SavedDtype } from '../layerStats';
+import { Trace } from './trace';
 
 /** Integers above this are not sizes (2^53: beyond it a JS number is no longer exact). */
 export const MAX_SIZE = Number.MAX_SAFE_INTEGER;
@@ -126,6 +113,20 @@ export class TorchRuntime {
     return this.tensor(shape, { ...opts, dtype, requiresGrad: opts.requiresGrad ?? rg });
   }
 
+  /** How the op running now was called ("F.relu", "torch.matmul", "Tensor.softmax"); see `calling`. */
+  private calledAs: string | undefined;
+
+  /** Run an op called as `name`: the functional nodes it records show that name as their type. */
+  calling<T>(name: string, run: () => T): T {
+    const outer = this.calledAs;
+    this.calledAs = name;
+    try {
+      return run();
+    } finally {
+      this.calledAs = outer;
+    }
+  }
+
   /**
    * Record a functional op under the current module: MACs, the output's first
    * shape, and what autograd saves (only when the output needs a gradient).
@@ -136,12 +137,12 @@ export class TorchRuntime {
     const grad = outputs.some((o) => o.requiresGrad);
     const anySave = grad && (saved.length > 0 || extra.length > 0);
     if (!(macs > 0) && !anySave) return;
-    const node = trace.functionalNode(type, loc, this.interp.file);
+    const node = trace.functionalNode(type, loc, this.interp.file, this.calledAs);
     node.stats.macs += Number.isFinite(macs) ? macs : 0;
     trace.recordOutput(node.stats, outputs);
     if (!grad) return;
     for (const t of saved) trace.saveTensor(node.stats, t);
-    for (const [n, d] of extra) trace.saveNew(node.stats, n, d);
+    for (const [n, d] of extra) saveNew(node.stats, n, d);
   }
 
   shapeError(e: unknown, what: string, loc: Loc): Value {
@@ -155,57 +156,14 @@ export class TorchRuntime {
 
   // ------------------------------------------------------------ value conversions
 
-  /** An interpreter value as a catalog argument; undefined when unknown or absurd. */
+  /** An interpreter value as a catalog argument; an absurd integer is a finding. */
   toArg(v: Value, loc: Loc): ArgValue {
-    switch (v.t) {
-      case 'int': {
-        const n = Number(v.v);
-        if (Math.abs(n) > MAX_SIZE) {
-          this.interp.finding('warning', 'absurd-size', `The value ${v.v.toString().length > 20 ? `~1e${v.v.toString().length - 1}` : v.v.toString()} is too large for a layer size (line ${loc.sl + 1})`, loc);
-          return undefined;
-        }
-        return n;
-      }
-      case 'bool':
-        return v.v;
-      case 'float':
-        return Number.isFinite(v.v) ? v.v : undefined;
-      case 'str':
-        return v.v;
-      case 'none':
-        return null;
-      case 'list':
-      case 'tuple':
-        return v.items.map((x) => this.toArg(x, loc));
-      case 'dict': {
-        const o: Record<string, ArgValue> = {};
-        for (const [k, x] of v.map.values()) if (k.t === 'str') o[k.v] = this.toArg(x, loc);
-        return o;
-      }
-      case 'func':
-      case 'native':
-      case 'class':
-        return new FnRef(v.name);
-      case 'bound':
-        return new FnRef(v.fn.name);
-      case 'inst':
-        return new FnRef(v.cls.name);
-      case 'opaque':
-        return v.name;
-      default:
-        return undefined;
-    }
-  }
-
-  fromArg(a: ArgValue): Value {
-    if (a === undefined) return unknown('argument');
-    if (a === null) return NONE;
-    if (typeof a === 'boolean') return bool(a);
-    if (typeof a === 'number') return Number.isInteger(a) ? int(a) : float(a);
-    if (typeof a === 'string') return str(a);
-    if (a instanceof FnRef) return unknown(a.name);
-    if (Array.isArray(a)) return tuple(a.map((x) => this.fromArg(x)));
-    return dict(Object.entries(a).map(([k, v]) => [str(k), this.fromArg(v)]));
+    return valueToArg(v, loc, {
+      tooLarge: (n, at) => {
+        const text = n.toString();
+        this.interp.finding('warning', 'absurd-size', `The value ${text.length > 20 ? `~1e${text.length - 1}` : text} is too large for a layer size (line ${at.sl + 1})`, at);
+      },
+    });
   }
 
   /** A shape from `view(2, 3)` / `view((2, 3))` / `view(torch.Size)` arguments. */

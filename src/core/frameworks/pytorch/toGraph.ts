@@ -10,6 +10,7 @@ import type { InstV, TensorV } from '../../python/values';
 import type { SourceRange } from '../../source';
 import type { TorchRuntime } from './runtime';
 import type { FunctionalNode, Trace } from './trace';
+import { statsFields } from '../layerStats';
 
 function toRange(loc: Loc): SourceRange {
   return { start: { line: loc.sl, character: loc.sc }, end: { line: loc.el, character: loc.ec } };
@@ -48,19 +49,16 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
 
   const functionalNode = (parent: LayerNode, f: FunctionalNode): LayerNode => ({
     path: parent.path ? `${parent.path}.${f.name}` : f.name,
-    type: f.type,
+    type: f.calledAs ?? f.type,
+    op: f.type,
     ...place(f.loc, f.file, parent),
     functional: true,
     builtin: true,
     ownParams: 0,
     ownTrainableParams: 0,
     ownBuffers: 0,
-    calls: f.stats.calls,
+    ...statsFields(f.stats),
     ...(f.stats.outputShapes ? { outputShapes: f.stats.outputShapes } : {}),
-    macs: safeCount(f.stats.macs),
-    savedElements: safeCount(f.stats.savedElements),
-    savedFixedBytes: safeCount(f.stats.savedFixedBytes),
-    outputElements: safeCount(f.stats.outputElements),
     children: [],
   });
 
@@ -93,11 +91,7 @@ export function buildTree(rt: TorchRuntime, model: InstV, trace: Trace | undefin
       ownParams: safeCount(own),
       ownTrainableParams: safeCount(ownTrainable),
       ownBuffers: safeCount(ownBuffers),
-      calls: stats?.calls ?? 0,
-      macs: safeCount(stats?.macs ?? 0),
-      savedElements: safeCount(stats?.savedElements ?? 0),
-      savedFixedBytes: safeCount(stats?.savedFixedBytes ?? 0),
-      outputElements: safeCount(stats?.outputElements ?? 0),
+      ...statsFields(stats),
       children: [],
     };
     if (stats?.outputShapes) node.outputShapes = stats.outputShapes;

@@ -45,11 +45,26 @@ export interface TorchPackage {
   preludeClasses: Set<ClassV>;
 }
 
-function opsModule(rt: TorchRuntime, name: string, ops: Map<string, Op>): ModuleV {
+/** `prefix`: how people spell the module in a call ("F." for torch.nn.functional), which op nodes show. */
+function opsModule(rt: TorchRuntime, name: string, prefix: string, ops: Map<string, Op>): ModuleV {
   const m: ModuleV = { t: 'module', name, dict: new Map() };
-  for (const [k, op] of ops) m.dict.set(k, native(k, (args, kw, loc) => op(rt, args, kw, loc)));
+  for (const [k, op] of ops) m.dict.set(k, native(k, (args, kw, loc) => rt.calling(`${prefix}${k}`, () => op(rt, args, kw, loc))));
   return m;
 }
+
+/** Python operators on tensors, as the Tensor methods they call (the reflected ones when the tensor is on the right). */
+const OPERATOR_METHODS: Record<string, [string, string]> = {
+  '+': ['__add__', '__radd__'],
+  '-': ['__sub__', '__rsub__'],
+  '*': ['__mul__', '__rmul__'],
+  '/': ['__truediv__', '__rtruediv__'],
+  '@': ['__matmul__', '__rmatmul__'],
+  '**': ['__pow__', '__rpow__'],
+  '%': ['__mod__', '__rmod__'],
+  '//': ['__floordiv__', '__rfloordiv__'],
+  '&': ['__and__', '__rand__'],
+  '|': ['__or__', '__ror__'],
+};
 
 /** A context manager value (`with torch.no_grad():`) that is also a decorator. */
 function context(name: string, enter: () => void, exit: () => void): Value {
@@ -77,9 +92,10 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   Tensor.native = { isInstance: (v) => v.t === 'tensor' };
   rt.tensorClass = Tensor;
   interp.valueClasses.set('tensor', Tensor);
-  const callOp = (name: string, args: Value[], loc: Loc): Value => {
+  /** A tensor method's op, run for the Python operator `method` ("__matmul__"). */
+  const callOp = (name: string, args: Value[], loc: Loc, method: string): Value => {
     const op = methods.get(name);
-    return op ? op(rt, args, new Map(), loc) : unknown(name);
+    return op ? rt.calling(`Tensor.${method}`, () => op(rt, args, new Map(), loc)) : unknown(name);
   };
   const BIN: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow', '%': 'remainder', '//': 'floor_divide', '&': 'logical_and', '|': 'logical_or' };
   const CMP: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
@@ -88,20 +104,22 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
       const a = tensorAttr(rt, t, name);
       if (a !== undefined) return a;
       const op = methods.get(name);
-      if (op) return native(name, (args, kw, l) => op(rt, [t, ...args], kw, l));
+      if (op) return native(name, (args, kw, l) => rt.calling(`Tensor.${name}`, () => op(rt, [t, ...args], kw, l)));
       return interp.unknownAt(`tensor attribute '${name}'`, loc, 'unknown-attribute');
     },
     binop: (op, a, b, loc) => {
       const name = BIN[op];
+      const methodName = OPERATOR_METHODS[op];
       // An operator without a rule loses the shape: say so, or later layers go quietly blank.
-      if (!name) return interp.unknownAt(`tensor operator ${op}`, loc);
-      if (op === '-' && a.t !== 'tensor') return callOp('sub', [b, a], loc);
-      if (op === '/' && a.t !== 'tensor') return callOp('div', [b, a], loc);
-      if ((op === '**' || op === '%' || op === '//') && a.t !== 'tensor') return callOp(name, [b, a], loc);
-      return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
+      if (!name || !methodName) return interp.unknownAt(`tensor operator ${op}`, loc);
+      const [method, reflected] = methodName;
+      if (op === '-' && a.t !== 'tensor') return callOp('sub', [b, a], loc, reflected);
+      if (op === '/' && a.t !== 'tensor') return callOp('div', [b, a], loc, reflected);
+      if ((op === '**' || op === '%' || op === '//') && a.t !== 'tensor') return callOp(name, [b, a], loc, reflected);
+      return a.t === 'tensor' ? callOp(name, [a, b], loc, method) : callOp(name, [b, a], loc, reflected);
     },
-    unary: (op, t, loc) => (op === '-' ? callOp('neg', [t], loc) : op === '~' ? callOp('logical_not', [t], loc) : t),
-    getitem: (t, key, loc) => indexTensor(rt, t, key, loc),
+    unary: (op, t, loc) => (op === '-' ? callOp('neg', [t], loc, '__neg__') : op === '~' ? callOp('logical_not', [t], loc, '__invert__') : t),
+    getitem: (t, key, loc) => rt.calling('Tensor.__getitem__', () => indexTensor(rt, t, key, loc)),
     iter: (t, loc) => {
       const n = t.shape?.[0];
       if (n === undefined || !t.shape!.length || n > 4096) return undefined;
@@ -110,13 +128,14 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
     compare: (op, a, b, loc) => {
       const name = CMP[op];
       if (!name) return interp.unknownAt(`tensor comparison ${op}`, loc);
-      return a.t === 'tensor' ? callOp(name, [a, b], loc) : callOp(name, [b, a], loc);
+      const method = `__${name}__`;
+      return a.t === 'tensor' ? callOp(name, [a, b], loc, method) : callOp(name, [b, a], loc, method);
     },
   };
   interp.tensorScalar = (t: TensorV, kind) => unknown(`${kind}(tensor of shape ${t?.shape ? `[${t.shape.join(', ')}]` : '?'})`);
 
   // torch.nn.functional and torch.nn.init
-  const F = opsModule(rt, 'torch.nn.functional', functionalOps());
+  const F = opsModule(rt, 'torch.nn.functional', 'F.', functionalOps());
   modules.set('torch.nn.functional', F);
   const init: ModuleV = { t: 'module', name: 'torch.nn.init', dict: new Map(), getattr: (n) => native(n, (args) => (n === 'calculate_gain' ? float(1) : args[0] ?? NONE)) };
   modules.set('torch.nn.init', init);
@@ -152,7 +171,7 @@ export function buildTorch(interp: Interp, rows: LayerSpec[] = TORCH_LAYERS, pre
   modules.set('torch.nn.utils', utils);
 
   // torch
-  const torch = opsModule(rt, 'torch', torchFunctions());
+  const torch = opsModule(rt, 'torch', 'torch.', torchFunctions());
   const t = torch.dict;
   t.set('nn', nnMod);
   t.set('Tensor', Tensor);

@@ -7,29 +7,19 @@
  */
 import type { LayerNode, ParamCounts, Shape } from '../../graph';
 import type { Loc } from '../../python/ast';
-import type { InstV, TensorV } from '../../python/values';
-
-export interface OpStats {
-  calls: number;
-  macs: number;
-  savedElements: number;
-  savedFixedBytes: number;
-  outputShapes?: Shape[];
-  outputElements: number;
-}
-
-export function emptyStats(): OpStats {
-  return { calls: 0, macs: 0, savedElements: 0, savedFixedBytes: 0, outputElements: 0 };
-}
+import type { InstV, TensorV, Value } from '../../python/values';
+import { emptyStats, type LayerStats } from '../layerStats';
 
 export interface FunctionalNode {
   /** Unique among its siblings: "matmul", "matmul_1". */
   name: string;
-  /** The op as written: "matmul", "scaled_dot_product_attention", "linear". */
+  /** The op: "matmul", "scaled_dot_product_attention", "linear" (names the node's path). */
   type: string;
+  /** How the forward called it, as torch names the call: "torch.matmul", "F.relu", "Tensor.softmax", "Tensor.__matmul__". */
+  calledAs?: string;
   loc: Loc;
   file?: string;
-  stats: OpStats;
+  stats: LayerStats;
 }
 
 /** Facts the transformer detection reads after the forward. */
@@ -42,12 +32,25 @@ export interface AttentionFacts {
   softmaxOverScores: boolean;
 }
 
-export type SavedDtype = 'act' | 'bool' | 'int64' | 'fp32';
+/** A sequence-first layer's call: its input 0 was [seq, batch, features]. */
+export interface SequenceFirstCall {
+  /** Catalog type ("GRU", "MultiheadAttention"). */
+  type: string;
+  seq: number;
+  batch: number;
+}
 
-const FIXED_BYTES: Record<Exclude<SavedDtype, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
+/** The arguments a user-defined module's first call received, and where the call is. */
+export interface ModuleCall {
+  args: Value[];
+  kwargs: Map<string, Value>;
+  loc: Loc;
+  file?: string;
+}
+
 
 export class Trace {
-  readonly modules = new Map<InstV, OpStats>();
+  readonly modules = new Map<InstV, LayerStats>();
   readonly functional = new Map<InstV | null, Map<string, FunctionalNode>>();
   readonly stack: InstV[] = [];
   private readonly savedStorages = new Set<number>();
@@ -57,6 +60,10 @@ export class Trace {
   attention: AttentionFacts = { sdpa: false, causal: false, softmaxOverScores: false };
   /** Shape errors and other problems seen during the forward. */
   errors = 0;
+  /** The first call of a sequence-first layer (RNN/LSTM/GRU/MultiheadAttention without batch_first). */
+  sequenceFirst: SequenceFirstCall | undefined;
+  /** First calls of user-defined modules, in the order they happened (helper classes are profiled at them). */
+  readonly firstCalls = new Map<InstV, ModuleCall>();
   /** Foreign modules (transformers backbones) called in the forward: their subtree at the call's shapes. */
   readonly foreign = new Map<object, { root: LayerNode; params: ParamCounts }>();
 
@@ -64,7 +71,7 @@ export class Trace {
     return this.stack.length ? this.stack[this.stack.length - 1]! : null;
   }
 
-  moduleStats(m: InstV): OpStats {
+  moduleStats(m: InstV): LayerStats {
     let s = this.modules.get(m);
     if (!s) {
       s = emptyStats();
@@ -74,7 +81,7 @@ export class Trace {
   }
 
   /** The node for a functional op at a source location under the current module. */
-  functionalNode(type: string, loc: Loc, file: string | undefined): FunctionalNode {
+  functionalNode(type: string, loc: Loc, file: string | undefined, calledAs?: string): FunctionalNode {
     const parent = this.current();
     let nodes = this.functional.get(parent);
     if (!nodes) {
@@ -87,13 +94,14 @@ export class Trace {
       let n = 0;
       for (const x of nodes.values()) if (x.type === type) n++;
       node = { name: n ? `${type}_${n}` : type, type, loc, file, stats: emptyStats() };
+      if (calledAs) node.calledAs = calledAs;
       nodes.set(key, node);
     }
     return node;
   }
 
   /** Count a saved tensor once per storage; returns true when it was new. */
-  saveTensor(stats: OpStats, t: TensorV): boolean {
+  saveTensor(stats: LayerStats, t: TensorV): boolean {
     const storage = t.storage ?? t.id;
     if (this.savedStorages.has(storage) || this.weightStorages.has(storage) || t.param) return false;
     if (!t.shape) return false;
@@ -105,13 +113,7 @@ export class Trace {
     return true;
   }
 
-  saveNew(stats: OpStats, elements: number, dtype: SavedDtype): void {
-    if (!(elements > 0)) return;
-    if (dtype === 'act') stats.savedElements += elements;
-    else stats.savedFixedBytes += elements * FIXED_BYTES[dtype];
-  }
-
-  recordOutput(stats: OpStats, outputs: TensorV[]): void {
+  recordOutput(stats: LayerStats, outputs: TensorV[]): void {
     stats.calls++;
     if (stats.calls === 1) {
       stats.outputShapes = outputs.filter((t) => t.shape).map((t) => t.shape!.slice());

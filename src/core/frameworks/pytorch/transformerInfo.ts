@@ -231,12 +231,12 @@ function findNode(root: LayerNode, path: string): LayerNode | undefined {
 /** Paths of the modules whose forward ran a functional op the predicate accepts. */
 function collectFunctional(node: LayerNode, pred: (type: string) => boolean, out: string[], parent = ''): void {
   for (const c of node.children) {
-    if (c.functional && pred(c.type)) out.push(parent);
+    if (c.functional && pred(c.op ?? c.type)) out.push(parent);
     else if (!c.functional) collectFunctional(c, pred, out, c.path);
   }
 }
 
 function hasFunctional(node: LayerNode, pred: (type: string) => boolean): boolean {
-  if (node.functional && pred(node.type)) return true;
+  if (node.functional && pred(node.op ?? node.type)) return true;
   return node.children.some((c) => hasFunctional(c, pred));
 }

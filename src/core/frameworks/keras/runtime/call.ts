@@ -112,7 +112,10 @@ function rowInputs(rt: KerasRuntime, spec: LayerSpec, args: Value[], kwargs: Map
   for (const [k, v] of kwargs) values.set(k, v);
   for (const p of signatureParams(spec.forwardSignature)) {
     const v = values.get(p.name);
-    if (v === undefined || NOT_INPUTS.has(p.name)) continue;
+    if (v === undefined) continue;
+    // Not a tensor input, but the transformer facts read it (a causal decoder keeps a KV cache).
+    if (p.name === 'use_causal_mask' && v.t === 'bool') call[p.name] = v.v;
+    if (NOT_INPUTS.has(p.name)) continue;
     const ts = rt.flattenTensors(v);
     if (ts.length) tensors.push(...ts);
     else call[p.name] = rt.toArg(v, loc);
@@ -157,6 +160,7 @@ function catalogForward(rt: KerasRuntime, self: InstV, s: LayerState, spec: Laye
   const col = rt.collector;
   if (col) {
     col.addMacs(self, result.macs);
+    if (call.use_causal_mask === true) col.causal.add(self);
     if (grad) {
       const outs = rt.flattenTensors(out);
       for (const ref of result.saves) {

@@ -6,19 +6,7 @@
  */
 import type { Shape } from '../../../graph';
 import type { InstV } from '../../../python/values';
-
-export interface LayerStats {
-  calls: number;
-  macs: number;
-  savedElements: number;
-  savedFixedBytes: number;
-  outputShapes?: Shape[];
-  outputElements: number;
-}
-
-export type SavedKind = 'act' | 'bool' | 'int64' | 'fp32';
-
-const FIXED_BYTES: Record<Exclude<SavedKind, 'act'>, number> = { bool: 1, int64: 8, fp32: 4 };
+import { emptyStats, saveNew, type LayerStats, type SavedDtype } from '../../layerStats';
 
 function elementsOf(shape: Shape): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -27,13 +15,15 @@ function elementsOf(shape: Shape): number {
 export class Collector {
   readonly layers = new Map<InstV, LayerStats>();
   private readonly saved = new Set<number>();
+  /** Attention layers called with `use_causal_mask=True`. */
+  readonly causal = new Set<InstV>();
   /** Layers whose call is running, innermost last: ops inside a custom call() count for it. */
   readonly stack: InstV[] = [];
 
   stats(layer: InstV): LayerStats {
     let s = this.layers.get(layer);
     if (!s) {
-      s = { calls: 0, macs: 0, savedElements: 0, savedFixedBytes: 0, outputElements: 0 };
+      s = emptyStats();
       this.layers.set(layer, s);
     }
     return s;
@@ -67,10 +57,7 @@ export class Collector {
   }
 
   /** A tensor made inside the layer's op (masks, gate activations). */
-  saveNew(layer: InstV, elements: number, kind: SavedKind): void {
-    if (!(elements > 0)) return;
-    const s = this.stats(layer);
-    if (kind === 'act') s.savedElements += elements;
-    else s.savedFixedBytes += elements * FIXED_BYTES[kind];
+  saveNew(layer: InstV, elements: number, kind: SavedDtype): void {
+    if (elements > 0) saveNew(this.stats(layer), elements, kind);
   }
 }

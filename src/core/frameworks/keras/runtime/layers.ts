@@ -7,8 +7,9 @@
 import type { Loc } from '../../../python/ast';
 import type { Interp } from '../../../python/interp';
 import { NONE, bool, int, list, native, str, unknown, type ClassV, type InstV, type Value } from '../../../python/values';
-import { bindArgs, signatureParams } from '../../pytorch/catalog/signature';
-import { LayerError, type ArgValue, type Args, type LayerSpec } from '../../layerSpec';
+import { argToValue, bindLayerArgs } from '../../argValues';
+import { signatureParams } from '../../pytorch/catalog/signature';
+import type { LayerSpec } from '../../layerSpec';
 import { callLayer, layerName } from './call';
 import type { KerasRuntime } from './runtime';
 import { countParams, setTrainable, subtreeWeights } from './structure';
@@ -304,18 +305,14 @@ function catalogClass(rt: KerasRuntime, interp: Interp, Layer: ClassV, spec: Lay
       const s = layerState(self);
       if (!s) return NONE;
       s.className = spec.type;
-      const pos: ArgValue[] = args.map((a) => rt.toArg(a, loc));
-      const kwo: Args = {};
-      for (const [k, v] of kw) kwo[k] = rt.toArg(v, loc);
-      let bound: Args;
-      try {
-        bound = bindArgs(spec.type, spec.signature, pos, kwo);
-      } catch (e) {
-        s.broken = e instanceof LayerError || e instanceof Error ? e.message : String(e);
-        rt.warn('keras-layer-error', s.broken, loc);
+      const binding = bindLayerArgs(spec, args, kw, (v) => rt.toArg(v, loc));
+      if ('error' in binding) {
+        s.broken = binding.error;
+        rt.warn('keras-layer-error', binding.error, loc);
         layerName(rt, s);
         return NONE;
       }
+      const bound = binding.args;
       // data_format=None means keras.config.image_data_format().
       if ('data_format' in bound && (bound.data_format === null || bound.data_format === undefined)) {
         bound.data_format = rt.imageDataFormat;
@@ -334,7 +331,7 @@ function catalogClass(rt: KerasRuntime, interp: Interp, Layer: ClassV, spec: Lay
       const own = new Set(signatureParams(spec.signature).map((p) => p.name));
       applyBaseKwargs(rt, s, (n) => (n === 'name' || n === 'trainable' || n === 'dtype' || !own.has(n) ? kw.get(n) : undefined), loc);
       for (const [k, v] of Object.entries(bound)) {
-        if (k !== 'kwargs' && v !== undefined && !(typeof v === 'object' && v !== null && '$layer' in (v as object))) self.dict.set(k, rt.fromArg(v));
+        if (k !== 'kwargs' && v !== undefined && !(typeof v === 'object' && v !== null && '$layer' in (v as object))) self.dict.set(k, argToValue(v));
       }
       return NONE;
     }),

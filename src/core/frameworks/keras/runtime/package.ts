@@ -10,6 +10,7 @@
 import type { Interp } from '../../../python/interp';
 import type { ModuleFactory } from '../../../python/stdlib';
 import { NONE, native, str, unknown, type ModuleV, type Value } from '../../../python/values';
+import { perInterpreter } from '../../perInterpreter';
 import { KERAS_APPLICATIONS } from '../applications';
 import { KERAS_LAYERS } from '../catalog';
 import { buildLayerClasses } from './layers';
@@ -213,21 +214,16 @@ export function buildKeras(interp: Interp): KerasPackage {
   return { rt, modules };
 }
 
-const packages = new WeakMap<Interp, KerasPackage>();
+const packages = perInterpreter(buildKeras);
 
 /** One Keras package per interpreter session, built on the first import. */
 export function kerasPackage(interp: Interp): KerasPackage {
-  let pkg = packages.get(interp);
-  if (!pkg) {
-    pkg = buildKeras(interp);
-    packages.set(interp, pkg);
-  }
-  return pkg;
+  return packages.get(interp);
 }
 
 /** The session's Keras package when the document (or an earlier one) imported Keras. */
 export function existingKerasPackage(interp: Interp): KerasPackage | undefined {
-  return packages.get(interp);
+  return packages.existing(interp);
 }
 
 /** Module factories for the registry: `import keras`, `import tensorflow`, `import tf_keras`. */

@@ -11,7 +11,8 @@ import type { Shape } from '../../../graph';
 import type { Loc } from '../../../python/ast';
 import type { Interp } from '../../../python/interp';
 import { toNumber } from '../../../python/ops';
-import { NONE, bool, dict, float, int, str, tuple, unknown, type ClassV, type InstV, type ModuleV, type Value } from '../../../python/values';
+import { NONE, int, tuple, type ClassV, type InstV, type ModuleV, type Value } from '../../../python/values';
+import { valueToArg } from '../../argValues';
 import { FnRef, type ArgValue } from '../../layerSpec';
 import type { Collector } from './collector';
 import { NameCounters } from './naming';
@@ -134,54 +135,12 @@ export class KerasRuntime {
    * wrapper becomes a LayerRef of its row and arguments; callables become FnRef.
    */
   toArg(v: Value, loc: Loc): ArgValue {
-    switch (v.t) {
-      case 'int': {
-        const n = Number(v.v);
-        return Math.abs(n) > MAX_DIM ? undefined : n;
-      }
-      case 'bool':
-        return v.v;
-      case 'float':
-        return Number.isFinite(v.v) ? v.v : undefined;
-      case 'str':
-        return v.v;
-      case 'none':
-        return null;
-      case 'list':
-      case 'tuple':
-        return v.items.map((x) => this.toArg(x, loc));
-      case 'dict': {
-        const o: Record<string, ArgValue> = {};
-        for (const [k, x] of v.map.values()) if (k.t === 'str') o[k.v] = this.toArg(x, loc);
-        return o;
-      }
-      case 'inst': {
-        const s = layerState(v);
-        if (s?.spec && s.args) return { $layer: s.spec.type, $args: s.args };
-        return new FnRef(v.cls.name);
-      }
-      case 'func':
-      case 'native':
-      case 'class':
-        return new FnRef(v.name);
-      case 'bound':
-        return new FnRef(v.fn.name);
-      case 'opaque':
-        return v.name;
-      default:
-        return undefined;
-    }
-  }
-
-  fromArg(a: ArgValue): Value {
-    if (a === undefined) return unknown('argument');
-    if (a === null) return NONE;
-    if (typeof a === 'boolean') return bool(a);
-    if (typeof a === 'number') return Number.isInteger(a) ? int(a) : float(a);
-    if (typeof a === 'string') return str(a);
-    if (a instanceof FnRef) return unknown(a.name);
-    if (Array.isArray(a)) return tuple(a.map((x) => this.fromArg(x)));
-    return dict(Object.entries(a).map(([k, x]) => [str(k), this.fromArg(x)]));
+    return valueToArg(v, loc, {
+      instance: (inst) => {
+        const s = layerState(inst);
+        return s?.spec && s.args ? { $layer: s.spec.type, $args: s.args } : new FnRef(inst.cls.name);
+      },
+    });
   }
 
   isInt(t: InstV): boolean {

@@ -13,12 +13,16 @@
  * dropout > 0), and the attention output before out_proj. With batch_first, torch
  * transposes the inputs and the projections keep contiguous copies: one copy for
  * self-attention, two when key is value, three otherwise. The row sees shapes, not
- * tensors, so it takes equal shapes for shared tensors.
+ * tensors, so it takes equal shapes for shared tensors. Two divisions by a Python number
+ * keep it as a 0-dim tensor (torch 1.13, saved_tensors_hooks: scripts/torch_layer_probe.py
+ * records float64 and int64 scalars of 8 bytes): `q / math.sqrt(E)` a float64 on every
+ * call, and `attn_output_weights.sum(dim=1) / num_heads` an int64 when the weights are
+ * returned averaged.
  */
 import type { Shape } from '../../../graph';
 import type { LayerSpec, SavedRef, WeightSpec } from '../../layerSpec';
 import { numel } from '../../layerSpec';
-import { act, boolMask, defineRow, input, output, param, tensor, type RowArgs } from './row';
+import { act, boolMask, defineRow, input, output, param, scalar, tensor, type RowArgs } from './row';
 import { inputAt, showShape } from './shapes';
 
 interface MhaConfig {
@@ -110,11 +114,12 @@ function mhaForward(a: RowArgs, inputs: Shape[], call: RowArgs) {
   } else {
     saves.push(input(0), input(1), input(2));
   }
-  saves.push(act(N * L * e), act(2 * N * sp * e));
+  saves.push(act(N * L * e), act(2 * N * sp * e), scalar('float'));
   // Softmax output; returned as the weights when they are per head (same tensor).
   saves.push(needWeights && !average ? output(1) : act(probs));
   if (c.dropout > 0) saves.push(boolMask(probs), act(probs));
   saves.push(act(N * L * e));
+  if (needWeights && average) saves.push(scalar('int'));
   return {
     output: [tensor(attnOut), needWeights ? tensor(weightsShape) : null],
     macs,

@@ -3,12 +3,14 @@
  * given as a literal list is a buffer, as torch registers it. 0 MACs.
  * Output: a scalar for reduction 'mean'/'sum' (and KLDivLoss 'batchmean'); with
  * 'none', the element-wise shape (per-sample losses for the pairwise/margin losses).
- * Saves: measured per loss with torch 1.13 (see scripts/torch_layer_probe.py).
+ * Saves: measured per loss with torch 1.13 (see scripts/torch_layer_probe.py), 0-dim
+ * tensors included: nll_loss keeps its total weight (fp32), and a Python number a loss
+ * divides or multiplies by is kept as a float64 or int64 scalar.
  */
 import type { Shape } from '../../../graph';
 import type { LayerSpec, SavedRef, WeightSpec } from '../../layerSpec';
 import { numel } from '../../layerSpec';
-import { act, boolMask, buffer, defineRow, input, tensor, type RowArgs } from './row';
+import { act, boolMask, buffer, defineRow, fp32, input, scalar, tensor, type RowArgs } from './row';
 import { broadcast, inputAt, showShape } from './shapes';
 
 const LEGACY = 'size_average=None, reduce=None';
@@ -25,7 +27,7 @@ interface Loss {
   intInputs?: number[];
   /** Weight-like constructor arguments that torch registers as buffers. */
   buffers?: string[];
-  saves(x: Shape[]): SavedRef[];
+  saves(x: Shape[], reduction: string): SavedRef[];
 }
 
 const LOSSES: Loss[] = [
@@ -38,9 +40,9 @@ const LOSSES: Loss[] = [
     output: 'class',
     intInputs: [1],
     buffers: ['weight'],
-    // log_softmax's output; a class-index target is kept too, a probability target is
-    // multiplied in (one more tensor of the input's size).
-    saves: (x) => (isProbabilityTarget(x) ? [act(2 * numel(x[0]!))] : [act(numel(x[0]!)), input(1)]),
+    // log_softmax's output; a class-index target is kept too (with nll_loss's total
+    // weight), a probability target is multiplied in (one more tensor of the input's size).
+    saves: (x) => (isProbabilityTarget(x) ? [act(2 * numel(x[0]!))] : [act(numel(x[0]!)), input(1), fp32(1)]),
   },
   {
     type: 'NLLLoss',
@@ -49,7 +51,7 @@ const LOSSES: Loss[] = [
     output: 'class',
     intInputs: [1],
     buffers: ['weight'],
-    saves: () => [input(0), input(1)],
+    saves: () => [input(0), input(1), fp32(1)],
   },
   { type: 'BCELoss', signature: `weight=None, ${LEGACY}, reduction='mean'`, inputs: 2, output: 'elementwise', buffers: ['weight'], saves: () => [input(0), input(1)] },
   {
@@ -62,7 +64,7 @@ const LOSSES: Loss[] = [
   },
   { type: 'SmoothL1Loss', signature: `${LEGACY}, reduction='mean', beta=1.0`, inputs: 2, output: 'elementwise', saves: () => [input(0), input(1)] },
   { type: 'HuberLoss', signature: "reduction='mean', delta=1.0", inputs: 2, output: 'elementwise', saves: () => [input(0), input(1)] },
-  { type: 'KLDivLoss', signature: `${LEGACY}, reduction='mean', log_target=False`, inputs: 2, output: 'elementwise', saves: () => [input(1)] },
+  { type: 'KLDivLoss', signature: `${LEGACY}, reduction='mean', log_target=False`, inputs: 2, output: 'elementwise', saves: (_x, reduction) => (reduction === 'batchmean' ? [input(1), scalar('int')] : [input(1)]) },
   { type: 'SoftMarginLoss', signature: `${LEGACY}, reduction='mean'`, inputs: 2, output: 'elementwise', saves: () => [input(0), input(1)] },
   {
     type: 'PoissonNLLLoss',
@@ -71,7 +73,7 @@ const LOSSES: Loss[] = [
     output: 'elementwise',
     saves: (x) => [input(1), act(numel(x[0]!))],
   },
-  { type: 'GaussianNLLLoss', signature: "*, full=False, eps=1e-06, reduction='mean'", inputs: 3, output: 'elementwise', saves: (x) => [act(3 * numel(x[0]!))] },
+  { type: 'GaussianNLLLoss', signature: "*, full=False, eps=1e-06, reduction='mean'", inputs: 3, output: 'elementwise', saves: (x) => [act(3 * numel(x[0]!)), scalar('float')] },
   {
     type: 'CosineEmbeddingLoss',
     signature: `margin=0.0, ${LEGACY}, reduction='mean'`,
@@ -100,7 +102,7 @@ const LOSSES: Loss[] = [
     inputs: 2,
     output: 'per-sample',
     buffers: ['weight'],
-    saves: (x) => [input(0), input(1), act(4 * numel(x[0]!))],
+    saves: (x) => [input(0), input(1), act(4 * numel(x[0]!)), scalar('int')],
   },
   {
     type: 'MultiMarginLoss',
@@ -159,7 +161,7 @@ function lossRow(def: Loss): LayerSpec {
       const allowed: readonly string[] = def.type === 'KLDivLoss' ? [...REDUCTIONS, 'batchmean'] : REDUCTIONS;
       if (!allowed.includes(reduction)) a.fail(`'${reduction}' is not a valid value for reduction`);
       const shape = reduction === 'none' ? unreduced(a, def, inputs) : [];
-      return { output: tensor(shape), macs: 0, saves: def.saves(inputs) };
+      return { output: tensor(shape), macs: 0, saves: def.saves(inputs, reduction) };
     },
   });
 }

@@ -10,7 +10,7 @@
 import type { Shape } from '../../../graph';
 import type { LayerSpec, WeightSpec } from '../../layerSpec';
 import { numel } from '../../layerSpec';
-import { act, buffer, defineRow, fp32, input, param, tensor, type RowArgs } from './row';
+import { act, buffer, defineRow, fp32, input, param, scalar, tensor, type RowArgs } from './row';
 import { channelsLayout, inputAt, product, rankedInput, showShape } from './shapes';
 
 function statsWeights(channels: number, affine: boolean, track: boolean): WeightSpec[] {
@@ -180,9 +180,10 @@ export const NORM_LAYERS: LayerSpec[] = [
       if (x.length < 3) a.fail(`expected 3D or higher input, got ${showShape(x)}`);
       const size = a.positive('size');
       // torch pads x² along channels by size−1, averages, then raises to beta: it keeps the
-      // padded squares, the base and the power (each the input's size) besides the input.
+      // padded squares, the base and the power (each the input's size) besides the input,
+      // and `mul(alpha)` keeps alpha as a float64 scalar.
       const padded = (numel(x) / x[1]!) * (x[1]! + size - 1);
-      return { output: tensor(x), macs: 0, saves: [input(0), act(padded), act(2 * numel(x))] };
+      return { output: tensor(x), macs: 0, saves: [input(0), act(padded), act(2 * numel(x)), scalar('float')] };
     },
   }),
 ];

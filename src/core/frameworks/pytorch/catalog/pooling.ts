@@ -11,7 +11,7 @@
 import type { Shape } from '../../../graph';
 import type { LayerSpec, OutTree, SavedRef } from '../../layerSpec';
 import { numel } from '../../layerSpec';
-import { act, defineRow, input, int64, output, tensor, type RowArgs } from './row';
+import { act, defineRow, input, int64, output, scalar, tensor, type RowArgs } from './row';
 import { assertPositive, channelsLayout, showShape, windowOut, withChannels } from './shapes';
 
 interface Window {
@@ -112,8 +112,9 @@ function poolRows(n: number): LayerSpec[] {
       forward: (a, inputs) => {
         a.num('norm_type');
         const shape = pooled(a, inputs, n, readWindow(a, n, { padding: false, dilation: false }));
-        // x^p (input-sized), then the pooled sum's sign, |·|, relu and the power's base.
-        return { output: tensor(shape), macs: 0, saves: [input(0), act(numel(inputs[0]!)), act(4 * numel(shape))] };
+        // x^p (input-sized), then the pooled sum's sign, |·|, relu and the power's base;
+        // `mul(kernel size)` keeps the window's size as an int64 scalar.
+        return { output: tensor(shape), macs: 0, saves: [input(0), act(numel(inputs[0]!)), act(4 * numel(shape)), scalar('int')] };
       },
     }),
   ];

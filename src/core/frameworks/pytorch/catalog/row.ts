@@ -190,6 +190,12 @@ export const boolMask = (elements: number): SavedRef => ({ elements, dtype: 'boo
 export const int64 = (elements: number): SavedRef => ({ elements, dtype: 'int64' });
 /** Statistics kept in fp32 whatever the compute dtype (norms under autocast). */
 export const fp32 = (elements: number): SavedRef => ({ elements, dtype: 'fp32' });
+/**
+ * A Python number an op divides or multiplies by: autograd keeps it as a 0-dim tensor
+ * (8 bytes, float64 or int64). torch wraps such numbers in host tensors, so on a GPU these
+ * bytes are host memory; they are counted with the rest, a few bytes per call.
+ */
+export const scalar = (kind: 'float' | 'int'): SavedRef => ({ elements: 1, dtype: kind === 'float' ? 'fp64' : 'int64' });
 
 /** A single-tensor output. */
 export const tensor = (shape: Shape): { shape: Shape } => ({ shape });
