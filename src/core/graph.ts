@@ -161,6 +161,16 @@ export interface TransformerInfo {
   expertsPerToken?: number;
   /** Encoder-decoder models: decoder blocks (`layers` counts encoder and decoder blocks together). */
   decoderLayers?: number;
+  /**
+   * Mixture of experts: the forward runs every expert on every token and weights their outputs
+   * with (sparse) gates, so each token keeps `experts` MLPs' activations, not `expertsPerToken`.
+   */
+  denseExperts?: boolean;
+  /**
+   * Blocks that also attend to an encoder's output (cross-attention with its own norm, as in
+   * nn.TransformerDecoderLayer): the last this many of the `layers` blocks.
+   */
+  crossAttentionLayers?: number;
 }
 
 /** A `# profile:` comment's settings for one model (all optional). */

@@ -30,17 +30,6 @@ const LOSS_BYTES_PER_LOGIT = 8;
 /** Output projections to the vocabulary in the corpus, by module path. */
 const HEADS = new Set(['lm_head', 'output', 'head', 'generator']);
 
-/**
- * Models whose blocks the per-block transformer formula does not describe, with what torch
- * measured against what the engine gives (the gap is reported, not hidden):
- * - moe.py `model`: every MoE layer runs all 8 experts densely, 8 MLPs' activations per block
- *   where the formula counts one (engine −44%);
- * - transformer_decoder.py `EncoderDecoderLM`: nn.TransformerDecoderLayer blocks with
- *   cross-attention over the encoder's memory, which the formula's one self-attention leaves
- *   out (engine −28%).
- */
-const OUTSIDE_THE_FORMULA = new Set(['moe.py:model', 'transformer_decoder.py:EncoderDecoderLM']);
-
 interface ExpectedModel {
   name: string;
   input: { batch: number; source: string };
@@ -99,7 +88,7 @@ describe('training activations of the fixture corpus against torch autograd (wit
     const expected = JSON.parse(readFileSync(path, 'utf8')) as { file: string; models: ExpectedModel[] };
     const rel = relative(EXPECTED, path).replace(/\\/g, '/').replace(/\.json$/, '.py');
     for (const model of expected.models) {
-      if (!model.savedBytes || OUTSIDE_THE_FORMULA.has(`${rel}:${model.name}`)) continue;
+      if (!model.savedBytes) continue;
       measured++;
       const saved = model.savedBytes;
       it(`${rel} ${model.name}: ${Object.entries(saved).map(([b, v]) => `batch ${b} ${v.toLocaleString('en-US')} B`).join(', ')}`, () => {
@@ -141,7 +130,7 @@ describe('training activations of the fixture corpus against torch autograd (wit
     assert.equal(gatherFacts(b16).seq0, 197);
   });
 
-  it('compares every torch-measured model of the corpus but those listed', () => {
+  it('compares every torch-measured model of the corpus', () => {
     // A corpus change cannot silently empty this suite.
     assert.ok(measured >= 50, `only ${measured} models compared`);
   });

@@ -17,7 +17,7 @@
  */
 import type { ModelFacts, NodeFacts } from './facts';
 import { scales, type Plan } from './plan';
-import { blockLivePerToken, blockSavedPerToken, checkpointedPerToken } from './transformer';
+import { blockLivePerToken, blockSavedPerToken, checkpointedPerToken, crossAttentionSavedPerToken } from './transformer';
 
 /** Bytes the loss adds per logit besides the logits themselves: the fp32 log-softmax cross-entropy saves. */
 export const LOSS_FP32_BYTES = 4;
@@ -107,15 +107,25 @@ export function logitsTrainBytes(plan: Plan): number {
   return plan.batch * plan.seq * t.vocab * (plan.row.actBytes + LOSS_FP32_BYTES);
 }
 
-/** Per-block bytes: all saved tensors, and what checkpointing keeps. */
-function blockBytes(plan: Plan): { full: number; kept: number } {
+/**
+ * Per-block bytes: all saved tensors, what checkpointing keeps, and what a cross-attention
+ * adds to each of the last `crossAttentionLayers` blocks.
+ */
+function blockBytes(plan: Plan): { full: number; kept: number; cross: number } {
   const t = plan.facts.transformer!;
   const tokens = plan.batch * plan.seq!;
   const per = blockSavedPerToken(t, plan.seq!, plan.kernel, plan.facts.dropout);
+  const cross = crossAttentionSavedPerToken(t, plan.seq!, plan.kernel, plan.facts.dropout);
   return {
     full: tokens * (per.elements * plan.row.actBytes + per.bytes),
     kept: tokens * checkpointedPerToken(t) * plan.row.actBytes,
+    cross: t.crossAttentionLayers ? tokens * (cross.elements * plan.row.actBytes + cross.bytes) : 0,
   };
+}
+
+/** Of `blocks` live blocks (a frozen prefix left out), those with a cross-attention: the last ones. */
+function crossBlocks(plan: Plan, blocks: number): number {
+  return Math.min(blocks, Math.max(0, plan.facts.transformer?.crossAttentionLayers ?? 0));
 }
 
 /** Training activation bytes; with `perNode`, also the bytes attributed to each node's own ops. */
@@ -130,9 +140,10 @@ export function trainActivations(plan: Plan, perNode?: Float64Array): number {
   const ckpt = plan.options.gradientCheckpointing;
   let total = bytesOf(sums.rest, act, s.batch, s.seq);
   if (f.transformer && plan.seq) {
-    const { full, kept } = blockBytes(plan);
+    const { full, kept, cross } = blockBytes(plan);
     const blocks = f.blocks.length > 0 ? sums.liveBlocks : f.transformer.layers;
-    if (blocks > 0) total += blocks * (ckpt ? kept : full) + (ckpt ? full : 0);
+    const withCross = crossBlocks(plan, blocks);
+    if (blocks > 0) total += ckpt ? blocks * kept + full + (withCross > 0 ? cross : 0) : blocks * full + withCross * cross;
     return total + logitsTrainBytes(plan);
   }
   if (f.segments.length > 1) {
@@ -182,18 +193,21 @@ function trainPerNode(plan: Plan, out: Float64Array): number {
   };
   const t = f.transformer;
   if (t && plan.seq) {
-    const { full, kept } = blockBytes(plan);
+    const { full, kept, cross } = blockBytes(plan);
     if (f.blocks.length > 0) {
       for (const n of nodes) if (n.block < 0) keep(n.index, own[n.index]!);
       const live = f.blocks.filter((b) => !frozen(nodes[b]!, first));
+      const firstCross = live.length - crossBlocks(plan, live.length);
       live.forEach((b, i) => {
-        const value = (ckpt ? kept : full) + (ckpt && i === live.length - 1 ? full : 0);
+        const last = i === live.length - 1;
+        const value = ckpt ? kept + (last ? full + (firstCross < live.length ? cross : 0) : 0) : full + (i >= firstCross ? cross : 0);
         distribute(out, own, b, nodes[b]!.end, value);
         total += value;
       });
     } else {
       // Blocks not located: the formula alone stands for the stack (tree values would double count).
-      keep(0, t.layers * (ckpt ? kept : full) + (ckpt ? full : 0));
+      const withCross = crossBlocks(plan, t.layers);
+      keep(0, ckpt ? t.layers * kept + full + (withCross > 0 ? cross : 0) : t.layers * full + withCross * cross);
     }
     const logits = logitsTrainBytes(plan);
     if (logits > 0) keep(f.head >= 0 ? f.head : 0, logits);

@@ -3,6 +3,7 @@
  */
 import { formatBytes, formatCount, formatExact } from '../format';
 import type { DeviceKind } from '../hardware/types';
+import type { TransformerInfo } from '../graph';
 import type { Mode } from '../options';
 import { LOSS_FP32_BYTES } from './activations';
 import { clampHeadroom, gatheredUnitBytes, optimizerBytes } from './memory';
@@ -11,7 +12,7 @@ import { OVERHEAD } from './overhead';
 import type { Plan } from './plan';
 import { gradientBytes } from './precision';
 import { SHARDING_ROWS } from './sharding';
-import { attendedTokens } from './transformer';
+import { attendedTokens, mlpsPerToken } from './transformer';
 import type { MemoryBreakdown } from './types';
 
 function bytesEach(b: number): string {
@@ -48,6 +49,17 @@ function weightsLine(plan: Plan, mode: Mode): string {
   return line;
 }
 
+/** The mixture-of-experts assumption of the activation count: which experts' MLPs each token keeps. */
+function expertsLine(t: TransformerInfo): string | undefined {
+  if (!t.experts || t.experts <= 1) return undefined;
+  const k = t.expertsPerToken;
+  if (t.denseExperts) {
+    return `MoE: all ${t.experts} experts' MLP activations per token (the forward runs every expert on every token${k ? `; its top-${k} gates only weight the outputs` : ''})`;
+  }
+  const m = mlpsPerToken(t);
+  return `MoE: ${m} of ${t.experts} experts per token (top-${m} routing): each keeps its MLP activations for the tokens routed to it`;
+}
+
 function activationsLine(plan: Plan, mode: Mode): string {
   const f = plan.facts;
   const t = f.transformer;
@@ -62,6 +74,10 @@ function activationsLine(plan: Plan, mode: Mode): string {
     parts.push(
       `${t.layers} blocks by Korthikanti et al. (${plan.kernel} attention${f.dropout ? ', dropout masks' : ''}${plan.options.gradientCheckpointing ? '; checkpointed: block inputs + one block recomputed' : ''})`,
     );
+    const cross = t.crossAttentionLayers ?? 0;
+    if (cross > 0) parts.push(`${cross} of them with a cross-attention too (the encoder output taken as long as the input)`);
+    const moe = expertsLine(t);
+    if (moe) parts.push(moe);
     if (t.vocab) parts.push(`logits ${plan.batch}×${formatExact(plan.seq ?? 0)}×${formatExact(t.vocab)} × (${plan.row.actBytes} + ${LOSS_FP32_BYTES} fp32 loss) B`);
   } else if (plan.options.gradientCheckpointing && f.segments.length > 1) {
     parts.push(`checkpointed: ${f.segments.length} segment inputs + one segment recomputed`);

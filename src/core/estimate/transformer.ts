@@ -21,6 +21,13 @@
  * GeLU, f = 4h, dropout, 2-byte elements) gives exactly 34sbh + 5as²b.
  * Eager GQA repeats K and V to all heads before the matmuls (transformers' repeat_kv), so they
  * count at q; fused kernels read them at kv heads.
+ * Blocks with more than one attention and one MLP take the paper's terms once per sublayer:
+ *   mixture of experts: m expert MLPs per token (all E when the forward runs every expert,
+ *              the top-k when tokens are routed), each keeping its hidden activations and its
+ *              output (the gate weight multiplies it), + the router's E probabilities;
+ *              densely run experts share one input, routed ones each get a gathered copy
+ *   cross-attention (decoder blocks of encoder-decoder models): one more norm input,
+ *              attention term and residual mask, the encoder output as long as the input
  */
 import type { TransformerInfo } from '../graph';
 
@@ -33,8 +40,8 @@ export function normOf(t: TransformerInfo): 'layernorm' | 'rmsnorm' {
   return t.norm ?? (t.mlp === 'swiglu' ? 'rmsnorm' : 'layernorm');
 }
 
-/** Elements saved per token (compute dtype) and bytes saved per token (masks, fp32 statistics) by one block. */
-export function blockSavedPerToken(
+/** Saved elements and bytes per token of one attention sublayer: Korthikanti's attention term (11sbh + 5as²b at 16 bits, dropout on). */
+function attentionSavedPerToken(
   t: TransformerInfo,
   seq: number,
   kernel: AttentionKernelResolved,
@@ -43,10 +50,9 @@ export function blockSavedPerToken(
   const h = t.hidden;
   const q = t.heads * t.headDim;
   const kv = t.kvHeads * t.headDim;
-  const f = t.ffn;
-  const mlp = t.mlp === 'swiglu' ? h + 4 * f : t.mlp === 'relu' ? h + f : h + 2 * f;
-  let elements = 2 * NORM_SAVED[normOf(t)] * h + h + q + q + mlp;
-  let bytes = dropout ? 2 * h : 0;
+  // Input of the projections, Q, the out-projection input; the residual dropout's mask.
+  let elements = h + q + q;
+  let bytes = dropout ? h : 0;
   if (kernel === 'eager') {
     elements += q + q + t.heads * seq * (dropout ? 2 : 1);
     if (dropout) bytes += t.heads * seq;
@@ -55,6 +61,60 @@ export function blockSavedPerToken(
     bytes += 4 * t.heads;
   }
   return { elements, bytes };
+}
+
+/**
+ * Expert MLPs each token runs through: all experts when the forward evaluates them densely,
+ * the routed top-k (Mixtral's num_experts_per_tok) otherwise; 1 without a mixture of experts.
+ */
+export function mlpsPerToken(t: TransformerInfo): number {
+  if (!t.experts || t.experts <= 1) return 1;
+  return t.denseExperts ? t.experts : Math.max(1, Math.min(t.experts, t.expertsPerToken ?? 1));
+}
+
+/**
+ * Saved elements per token of the MLP sublayer: its input and Korthikanti's MLP term (19sbh for
+ * 4h GeLU). A mixture of experts runs `m` expert MLPs per token: each keeps its hidden
+ * activations and its output (which the gate weight multiplies), the router its E
+ * probabilities; densely evaluated experts share one input, routed ones each get a gathered copy.
+ */
+function mlpSavedPerToken(t: TransformerInfo): number {
+  const h = t.hidden;
+  const f = t.ffn;
+  const hiddenActs = t.mlp === 'swiglu' ? 4 * f : t.mlp === 'relu' ? f : 2 * f;
+  const m = mlpsPerToken(t);
+  if (!t.experts || t.experts <= 1) return h + hiddenActs;
+  return (t.denseExperts ? h : m * h) + m * hiddenActs + m * h + t.experts;
+}
+
+/** Elements saved per token (compute dtype) and bytes saved per token (masks, fp32 statistics) by one block. */
+export function blockSavedPerToken(
+  t: TransformerInfo,
+  seq: number,
+  kernel: AttentionKernelResolved,
+  dropout: boolean,
+): { elements: number; bytes: number } {
+  const attention = attentionSavedPerToken(t, seq, kernel, dropout);
+  return {
+    elements: 2 * NORM_SAVED[normOf(t)] * t.hidden + attention.elements + mlpSavedPerToken(t),
+    bytes: attention.bytes + (dropout ? t.hidden : 0),
+  };
+}
+
+/**
+ * What a cross-attention sublayer adds to a block (nn.TransformerDecoderLayer's second
+ * attention, T5's EncDecAttention): its norm's input and the attention term once more, the
+ * encoder output taken as long as the block's input. The encoder output the K/V projections
+ * read is one tensor every decoder block shares: it is counted where the encoder makes it.
+ */
+export function crossAttentionSavedPerToken(
+  t: TransformerInfo,
+  seq: number,
+  kernel: AttentionKernelResolved,
+  dropout: boolean,
+): { elements: number; bytes: number } {
+  const attention = attentionSavedPerToken(t, seq, kernel, dropout);
+  return { elements: NORM_SAVED[normOf(t)] * t.hidden + attention.elements, bytes: attention.bytes };
 }
 
 /** Elements kept per token by one block under full recomputation: its input (Korthikanti: 2sbh at 16 bits). */

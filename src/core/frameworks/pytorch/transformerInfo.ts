@@ -121,12 +121,16 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   }
   kvHeads ??= heads;
 
-  const mlp = blockLinears.filter((l) => !QKV_NAME.test(l.name) && !/(^|_)(o|out|wo|c_proj|out_proj|dense)(_proj)?$/i.test(l.name) || /fc|mlp|ffn|ff|up|gate|w1|w3|linear1|c_fc|intermediate/i.test(l.name));
+  // A mixture of experts: the MLP's kind and size are those of one expert.
+  const experts = findExperts(rt, named, inBlock, hidden, linears);
+  const mlpLinears = experts ? linears.filter((l) => l.path.startsWith(experts.first + '.')) : blockLinears;
+  const mlp = mlpLinears.filter((l) => !QKV_NAME.test(l.name) && !/(^|_)(o|out|wo|c_proj|out_proj|dense)(_proj)?$/i.test(l.name) || /fc|mlp|ffn|ff|up|gate|w1|w3|linear1|c_fc|intermediate/i.test(l.name));
   const up = mlp.filter((l) => l.inF === hidden && l.outF !== hidden);
   const ffn = up.length ? Math.max(...up.map((l) => l.outF)) : hidden * 4;
   const down = mlp.filter((l) => l.outF === hidden && l.inF === ffn);
   const swiglu = up.filter((l) => l.outF === ffn).length >= 2 && down.length >= 1 && act === 'SiLU';
-  const mlpKind: TransformerInfo['mlp'] = swiglu ? 'swiglu' : act === 'ReLU' ? 'relu' : act === 'GELU' || act === 'GELUTanh' || act === 'NewGELU' ? 'gelu' : mha ? 'relu' : 'gelu';
+  // SiLU, like GeLU, needs its input for backward and the next linear keeps its output.
+  const mlpKind: TransformerInfo['mlp'] = swiglu ? 'swiglu' : act === 'ReLU' ? 'relu' : act === 'GELU' || act === 'GELUTanh' || act === 'NewGELU' || (experts && act === 'SiLU') ? 'gelu' : mha ? 'relu' : 'gelu';
 
   const head = linears.filter((l) => !inBlock(l.path) && tokenEmb && l.outF === tokenEmb.num && l.inF === hidden).pop();
   const causal = !!trace?.attention.causal || named.some(([p, m]) => /mask|bias|tril|causal/i.test(p) && [...(rt.state(m)?.buffers.values() ?? [])].some((b) => b && b.shape && b.shape.length >= 2 && b.shape[b.shape.length - 1] === b.shape[b.shape.length - 2]));
@@ -151,7 +155,67 @@ export function detectTransformer(rt: TorchRuntime, model: InstV, root: LayerNod
   if (head && tokenEmb?.weight && head.weight === tokenEmb.weight) info.tiedEmbeddings = true;
   else if (head) info.tiedEmbeddings = false;
   if (trace?.attention.sdpa) info.fusedAttention = true;
+  if (experts) {
+    info.experts = experts.count;
+    const topK = findAttr(blockMods, TOP_K_ATTRS);
+    if (topK && topK <= experts.count) info.expertsPerToken = topK;
+    const block = findNode(root, blockPath);
+    if (block && experts.paths.every((p) => ranOnEveryToken(findNode(root, p), block))) info.denseExperts = true;
+  }
+  if (blockNode && attentionSublayers(attentionPaths, blockPath, byPath, typeOf) >= 2) info.crossAttentionLayers = info.layers;
   return info;
+}
+
+const TOP_K_ATTRS = ['top_k', 'topk', 'num_experts_per_tok', 'experts_per_token', 'n_experts_per_token', 'k'];
+
+/**
+ * Expert MLPs in a block: a ModuleList of two or more modules of one class, each holding a
+ * Linear that reads the hidden size (Mixtral's block_sparse_moe.experts, a hand-written MoE).
+ */
+function findExperts(
+  rt: TorchRuntime,
+  named: Array<[string, InstV]>,
+  inBlock: (p: string) => boolean,
+  hidden: number,
+  linears: Linear[],
+): { count: number; first: string; paths: string[] } | undefined {
+  for (const [p, m] of named) {
+    if (!inBlock(p) || m.cls.name !== 'ModuleList') continue;
+    const s = rt.state(m);
+    if (!s) continue;
+    const kids = [...s.modules.entries()].filter((e): e is [string, InstV] => !!e[1]);
+    if (kids.length < 2 || !kids.every(([, k]) => k.cls === kids[0]![1].cls && k.cls.name !== 'Linear')) continue;
+    const paths = kids.map(([k]) => `${p}.${k}`);
+    if (!paths.every((e) => linears.some((l) => l.path.startsWith(e + '.') && l.inF === hidden))) continue;
+    return { count: kids.length, first: paths[0]!, paths };
+  }
+  return undefined;
+}
+
+/** The traced forward ran this expert on as many tokens as the block has (dense evaluation), not a routed share. */
+function ranOnEveryToken(expert: LayerNode | undefined, block: LayerNode): boolean {
+  const out = expert?.outputShapes?.[0];
+  const tokens = block.outputShapes?.[0];
+  if (!expert || expert.calls < 1 || !out || !tokens || out.length < 2 || tokens.length < 2) return false;
+  const rows = (shape: number[]) => shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return rows(out) >= rows(tokens);
+}
+
+/**
+ * Attention sublayers of a block: its outermost attention modules (MultiheadAttention, or
+ * modules named attn or attention that hold parameters), so a decoder block's self- and
+ * cross-attention count two and GPT-2's attn with its c_attn inside counts one.
+ */
+function attentionSublayers(attentionPaths: string[], blockPath: string, byPath: Map<string, InstV>, typeOf: (m: InstV) => string): number {
+  const inside = [...new Set(attentionPaths)].filter((p) => p.startsWith(blockPath + '.'));
+  const modules = inside.filter((p) => {
+    const m = byPath.get(p);
+    if (!m) return false;
+    if (typeOf(m) === 'MultiheadAttention') return true;
+    // A module that only ran a softmax (a router's gates) is no attention sublayer.
+    return ATTN_NAME.test(p.slice(p.lastIndexOf('.') + 1)) && [...byPath.keys()].some((q) => q.startsWith(p + '.') && typeOf(byPath.get(q)!) === 'Linear');
+  });
+  return modules.filter((p) => !modules.some((q) => q !== p && p.startsWith(q + '.'))).length;
 }
 
 function findNode(root: LayerNode, path: string): LayerNode | undefined {

@@ -223,7 +223,8 @@ function build(c: ConfigReader, head: HfHead, ctx: BuildContext): BuiltModel {
       causal: false,
       maxSeq: p.maxSeq,
       tiedEmbeddings: p.tie,
-      extra: { decoderLayers: p.decLayers },
+      // Each decoder block also attends to the encoder's output (T5LayerCrossAttention).
+      extra: { decoderLayers: p.decLayers, crossAttentionLayers: p.decLayers },
     },
     ctx,
   );
