@@ -63,6 +63,9 @@ describe('hover in the workbench', () => {
   before(async () => {
     wb = await openWorkbench();
     await openFile(wb.page, 'mnist_cnn.py');
+    // The CodeLens above the class moves every line below it when it arrives: hover after it.
+    const lens = wb.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration', { hasText: 'params' }).first();
+    await lens.waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {

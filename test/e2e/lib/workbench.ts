@@ -174,7 +174,15 @@ export async function hoverOver(page: Page, find: () => Promise<WordBox | undefi
       if (!(await hover.waitFor({ timeout: 3000 }).then(() => true, () => false))) return false;
       const until = Date.now() + 5000;
       while (!(await loaded()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      return loaded();
+      if (!(await loaded())) return false;
+      // A line that moved while the mouse travelled (a CodeLens arriving above it) means the
+      // hover belongs to the line that was there: leave and try again.
+      const after = await find();
+      if (!after || Math.abs(after.y - box.y) > 1 || Math.abs(after.x - box.x) > 1) {
+        await page.mouse.move(5, 5);
+        return false;
+      }
+      return true;
     },
     `a hover over ${what}`,
     ms,
