@@ -98,4 +98,9 @@ describe('manifest: where commands show', () => {
       assert.equal(whenOf(menu, command), 'editorLangId == python && modelProfiler.hasModels', `${menu} ${command}`);
     }
   });
+
+  it("puts Open Profiler Panel on a Jupyter notebook's toolbar, where no text editor's language applies", () => {
+    assert.equal(whenOf('notebook/toolbar', 'modelProfiler.openPanel'), 'notebookType == jupyter-notebook');
+    assert.equal(menus['notebook/toolbar']!.find((m) => m.command === 'modelProfiler.openPanel')!.group, 'navigation@90');
+  });
 });
