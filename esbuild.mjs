@@ -73,13 +73,14 @@ const builds = existing([
   { ...nodeCommon, entryPoints: ['src/node/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   // The hardware probe and systeminformation, loaded after activation (src/vscode/fitFeatures.ts).
   { ...nodeCommon, entryPoints: ['src/node/hardware/probe.ts'], outfile: 'dist/hardwareProbe.js' },
+  // The command line: dist/cli.js (the package's bin) loads dist/cliMain.js through a code cache.
   {
     ...nodeCommon,
     entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    outfile: 'dist/cliMain.js',
     define: { PACKAGE_VERSION: JSON.stringify(require('./package.json').version) },
   },
+  { ...nodeCommon, entryPoints: ['src/cliLauncher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
     entryPoints: ['webview/main.ts'],

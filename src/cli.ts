@@ -121,8 +121,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Run a command line and set the exit code; the `model-profiler` launcher calls this. */
+export function runCli(argv: string[]): Promise<void> {
+  return main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -132,3 +133,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) void runCli(process.argv.slice(2));

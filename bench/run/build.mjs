@@ -19,6 +19,7 @@ const BUNDLES = [
   ['extension', 'dist/extension.js'],
   ['webview', 'dist/webview.js'],
   ['cli', 'dist/cli.js'],
+  ['cliMain', 'dist/cliMain.js'],
   ['analysisWorker', 'dist/analysisWorker.js'],
   ['tree-sitter.wasm', 'dist/tree-sitter.wasm'],
   ['tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm'],

@@ -24,6 +24,7 @@ describe('the packaged .vsix', () => {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/cli.js',
+      'extension/dist/cliMain.js',
       'extension/dist/tree-sitter.wasm',
       'extension/dist/tree-sitter-python.wasm',
       'extension/media/icon.png',
