@@ -311,8 +311,10 @@ describe('the profiler panel in the workbench', () => {
     // torch 1.13: GPTMini(GPTConfig(n_layer=6)) has 6,901,760 parameters (two more blocks of 789,760).
     await poll(async () => (await exact(panel, 'params')) === 6_901_760, 'the six-block parameter count', 60_000);
     assert.match(await panel.getByTestId('model-picker').locator('option:checked').innerText(), /^GPTMini — /);
+    // The panel may have taken the focus while it re-rendered: give it back to the line, then undo.
+    await line18.click();
     await wb.page.keyboard.press('Control+Z');
-    assert.equal(editorText(await line18.innerText()).trim(), 'n_layer: int = 4');
+    await poll(async () => editorText(await line18.innerText()).trim() === 'n_layer: int = 4', 'the undo back to n_layer: int = 4', 10_000);
     await poll(async () => (await exact(panel, 'params')) === 5_322_240, 'the four-block count after undo', 60_000);
   });
 
