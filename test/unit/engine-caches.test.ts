@@ -5,7 +5,7 @@
  * only the models whose source changed are evaluated again.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDocument, evaluateDocument } from '../../src/core/analyze';
 import { clearEngineCaches } from '../../src/core/caches';
@@ -15,18 +15,11 @@ import type { DeviceSpec } from '../../src/core/hardware/types';
 import { DEFAULT_OPTIONS, type EstimateOptions } from '../../src/core/options';
 import type { FileReport } from '../../src/core/report';
 import { NO_FILES, type SourceHost } from '../../src/core/sourceHost';
+import { torchFixtureHost as diskHost, TORCH_FIXTURES as FIXTURES } from './helpers/torchCorpus';
 import { parseModule } from '../../src/core/python/parseModule';
 import { initParserFromDisk } from '../../src/node/wasm';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
 const DEVICES: DeviceSpec[] = [{ ...findDevice('RTX 4090')!, local: false }];
-
-const diskHost: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
 
 function pythonFiles(dir: string): string[] {
   return readdirSync(dir)

@@ -4,7 +4,7 @@
  * cross-attention (test/fixtures/pytorch/transformer_decoder.py), and routed top-k experts.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainActivations } from '../../src/core/estimate/activations';
 import { gatherFacts } from '../../src/core/estimate/facts';
@@ -16,16 +16,8 @@ import type { ModelGraph, TransformerInfo } from '../../src/core/graph';
 import { graphFromHfConfig } from '../../src/core/hf';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
 import { rangeOf } from '../../src/core/source';
-import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
-
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
-const host: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
+import { torchFixtureHost as host, TORCH_FIXTURES as FIXTURES } from './helpers/torchCorpus';
 
 function fixtureGraph(file: string, name: string): ModelGraph {
   const path = join(FIXTURES, file).replace(/\\/g, '/');

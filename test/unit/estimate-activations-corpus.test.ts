@@ -12,18 +12,16 @@
  * that term is taken off here, sized from the LM head's output shape torch recorded.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gatherFacts } from '../../src/core/estimate/facts';
 import { buildModelReport } from '../../src/core/estimate/index';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import type { ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
-import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
+import { torchFixtureHost as host, expectedFiles, TORCH_FIXTURES as FIXTURES, TORCH_EXPECTED as EXPECTED } from './helpers/torchCorpus';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
-const EXPECTED = join(FIXTURES, 'expected');
 const TOLERANCE = 0.15;
 /** Bytes per logit the loss keeps at fp32: the logits (4) and the fp32 log-softmax (4). */
 const LOSS_BYTES_PER_LOGIT = 8;
@@ -36,23 +34,6 @@ interface ExpectedModel {
   savedBytes: Record<string, number> | null;
   layers: Record<string, { outputShapes?: number[][] }>;
   notes: string[];
-}
-
-const host: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
-
-function expectedFiles(dir = EXPECTED): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...expectedFiles(full));
-    else if (name.endsWith('.json') && name !== 'layers.json') out.push(full);
-  }
-  return out;
 }
 
 /** Elements of the LM head's output at the measured batch `batch0`, or 0 without a head. */

@@ -9,17 +9,15 @@
  * - forward MACs are within 1% of the MACs torch's matmuls and convolutions performed.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import { walkLayers, type LayerNode, type ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
 import type { Finding } from '../../src/core/source';
-import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
+import { torchFixtureHost as host, expectedFiles, TORCH_FIXTURES as FIXTURES, TORCH_EXPECTED as EXPECTED } from './helpers/torchCorpus';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
-const EXPECTED = join(FIXTURES, 'expected');
 
 interface ExpectedLayer {
   type: string;
@@ -44,24 +42,6 @@ interface ExpectedFile {
   file: string;
   torch: string;
   models: ExpectedModel[];
-}
-
-/** Files on disk, as the extension's host would read them (forward-slash absolute paths). */
-const host: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
-
-function expectedFiles(dir = EXPECTED): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...expectedFiles(full));
-    else if (name.endsWith('.json') && name !== 'layers.json') out.push(full);
-  }
-  return out;
 }
 
 function totalMacs(root: LayerNode): number {

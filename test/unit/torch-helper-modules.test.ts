@@ -7,17 +7,16 @@
  * those arguments under forward hooks and a MAC-counting dispatch mode).
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelReport } from '../../src/core/estimate/index';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import { walkLayers, type LayerNode, type ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS } from '../../src/core/options';
-import type { SourceHost } from '../../src/core/sourceHost';
 import { initParserFromDisk } from '../../src/node/wasm';
+import { torchFixtureHost as host, TORCH_FIXTURES as FIXTURES } from './helpers/torchCorpus';
 
 const ROOT = join(__dirname, '..', '..');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'pytorch');
 
 interface ExpectedHelper {
   file: string;
@@ -32,13 +31,6 @@ interface ExpectedHelper {
 }
 
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected_helpers.json'), 'utf8')) as { torch: string; helpers: ExpectedHelper[] };
-
-const host: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
 
 const analysed = new Map<string, ModelGraph[]>();
 

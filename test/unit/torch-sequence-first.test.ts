@@ -6,24 +6,16 @@
  * bytes with saved_tensors_hooks deduplicated by storage).
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildModelReport } from '../../src/core/estimate/index';
 import { evaluateModels } from '../../src/core/frameworks/evaluate';
 import type { ModelGraph } from '../../src/core/graph';
 import { DEFAULT_OPTIONS, type EstimateOptions } from '../../src/core/options';
-import type { SourceHost } from '../../src/core/sourceHost';
 import { renderModel } from '../../src/cli/text';
 import { initParserFromDisk } from '../../src/node/wasm';
+import { torchFixtureHost as host, TORCH_FIXTURES as FIXTURES } from './helpers/torchCorpus';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
-
-const host: SourceHost = {
-  readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-  isFile: (p) => existsSync(p) && statSync(p).isFile(),
-  isDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
-  importRoots: [FIXTURES.replace(/\\/g, '/')],
-};
 
 function model(rel: string, name: string, options: EstimateOptions = DEFAULT_OPTIONS): ModelGraph {
   const file = join(FIXTURES, rel).replace(/\\/g, '/');
