@@ -5,10 +5,11 @@
  * torch 1.13's `sum(p.numel() for p in MnistCNN().parameters())`.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildBundlesOnce } from './helpers/panelPreview';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -33,7 +34,7 @@ describe('model-profiler launcher', function () {
   this.timeout(180_000);
 
   before(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
+    buildBundlesOnce();
   });
 
   it('writes a code cache on the first run, readable by its user only, and uses it unchanged on the next', () => {

@@ -10,14 +10,10 @@
  * Skipped when no Chromium is installed (set CHROMIUM_PATH to point at one).
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, startPanelPreview, type PanelPreview } from './helpers/panelPreview';
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const SCRIPT = '<img src=x onerror=alert(1)><script>alert(2)</script><iframe src="javascript:alert(3)"></iframe>';
 
@@ -58,21 +54,17 @@ const MARKUP = 'img, script:not([nonce]), iframe, object, embed, svg image, a[hr
 describe('hostile host messages: the panel page shows them as text and survives', function () {
   this.timeout(90_000);
   let browser: Browser | undefined;
-  let preview: { url: string; close(): Promise<void> } | undefined;
+  let preview: PanelPreview | undefined;
   let page: Page;
   let problems: string[];
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip();
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
-    const mod = (await import(join(ROOT, 'scripts', 'panel-preview.mjs'))) as { startPreview(): Promise<{ url: string; close(): Promise<void> }> };
-    preview = await mod.startPreview();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    preview = await startPanelPreview();
+    browser = preview.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await preview?.close();
   });
 

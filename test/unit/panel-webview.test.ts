@@ -5,22 +5,12 @@
  * Skipped when no Chromium is installed (set CHROMIUM_PATH to point at one).
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, startPanelPreview, type PanelPreview } from './helpers/panelPreview';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BROWSER_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 // GPT-2 small: 124,439,808 parameters (published count; fixtures' README).
 const GPT2_PARAMS = 124_439_808;
@@ -48,23 +38,17 @@ declare const window: {
 describe('panel webview in Chromium', function () {
   this.timeout(90_000);
   let browser: Browser | undefined;
-  let preview: { url: string; close(): Promise<void> } | undefined;
+  let preview: PanelPreview | undefined;
   let page: Page;
   let problems: string[];
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip();
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
-    const mod = (await import(join(ROOT, 'scripts', 'panel-preview.mjs'))) as {
-      startPreview(): Promise<{ url: string; close(): Promise<void> }>;
-    };
-    preview = await mod.startPreview();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    preview = await startPanelPreview();
+    browser = preview.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await preview?.close();
   });
 
